@@ -1,0 +1,59 @@
+"""File writes that never lose what the user wrote.
+
+Every write goes to a temporary file in the same folder, is flushed to disk and then renamed over
+the target, so a crash leaves either the old file or the new one whole. `create_exclusive` never
+replaces an existing file at all.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Replace `path` with `data` atomically (temp file + fsync + rename)."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp_name, path.stat().st_mode & 0o777)
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def write_if_changed(path: Path, data: bytes | str) -> bool:
+    """Write atomically only when the bytes differ, so unchanged files keep their mtime."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if path.stat().st_size == len(payload) and path.read_bytes() == payload:
+            return False
+    except FileNotFoundError:
+        pass
+    atomic_write(path, payload)
+    return True
+
+
+def create_exclusive(path: Path, data: str) -> None:
+    """Create `path` with `data`; raises FileExistsError rather than replace anything.
+
+    The content is written to a temp file first and hard-linked into place, so the target
+    appears complete or not at all, and `link` fails if the name exists (no race).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(tmp_name, path)
+    finally:
+        Path(tmp_name).unlink(missing_ok=True)

@@ -1,0 +1,213 @@
+"""Note files on disk: finding the notebook, loading every note, writing new ones.
+
+Loading is cached by each file's content hash in the notebook's cache folder, so a notebook of
+10,000 notes is re-read without parsing any YAML that did not change.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import pickle
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from .config import CONFIG_NAME, Config, load_config
+from .errors import InputError, NotebookNotFound
+from .frontmatter import decode, split_front_matter, validate_fields
+from .fsutil import atomic_write, create_exclusive
+from .model import Note, Notebook
+from .slugs import nfc, slugify, unique_slug
+
+NOTES_DIR = "notes"
+CACHE_DIR = ".tilbook-cache"
+LOADER_CACHE_VERSION = 1
+TITLE_LENGTH = 70
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-?")
+
+
+def find_notebook(start: Path) -> Path:
+    """The folder holding tilbook.toml: `start` or its nearest parent (as git finds a repository)."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise NotebookNotFound(f"no tilbook notebook in {start} or any parent folder",
+                           hint="run `tilbook init` or pass -C DIR")
+
+
+def cache_dir(root: Path) -> Path:
+    return root / CACHE_DIR
+
+
+def derive_title(body: str, limit: int = TITLE_LENGTH) -> str:
+    """Plain text of the body's first sentence, cut at a word boundary near `limit` characters."""
+    text = re.sub(r"```.*?(```|$)", " ", body, flags=re.S)          # code blocks
+    text = re.sub(r"^\[\^[^\]]+\]:.*$", " ", text, flags=re.M)      # footnote definitions
+    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)             # display math
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)                # images
+    text = re.sub(r"\[\^[^\]]+\]", "", text)                          # footnote references
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)              # links keep their text
+    text = re.sub(r"^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)", "", text, flags=re.M)
+    text = re.sub(r"\*+|~~|`+|\\(?=[\\*_`\[\]])|<[^>]+>", "", text)
+    text = re.sub(r"(?<!\w)_+|_+(?!\w)", "", text)                   # _emphasis_, not snake_case
+    text = " ".join(text.split())
+    match = re.search(r"(?<=[.!?。])\s", text)
+    sentence = text[: match.start()] if match else text
+    if len(sentence) > limit:
+        cut = sentence[:limit]
+        sentence = (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2:] else cut).rstrip(" ,.:;") + "…"
+    return sentence or "Untitled note"
+
+
+def note_slug(rel_name: str, meta_slug: str | None) -> str:
+    if meta_slug:
+        return slugify(meta_slug)
+    stem = _DATE_PREFIX.sub("", Path(rel_name).stem)
+    return slugify(stem)
+
+
+def read_note(path: Path, root: Path, data: bytes | None = None) -> Note:
+    """Parse one note file into a Note; InputError names the file and line of any problem."""
+    data = path.read_bytes() if data is None else data
+    shown = path if not path.is_absolute() else path
+    text = decode(shown, data)
+    raw = split_front_matter(shown, text)
+    fields = validate_fields(shown, raw)
+    body = raw.body.strip("\n")
+    leading = len(raw.body) - len(raw.body.lstrip("\n"))
+    title = fields.get("title")
+    rel = path.relative_to(root).as_posix() if path.is_absolute() else path.as_posix()
+    return Note(
+        path=path, rel=rel, date=fields["date"], category=nfc(" ".join(fields["category"].split())),
+        tags=tuple(dict.fromkeys(nfc(t.strip()) for t in fields["tags"])),
+        title=nfc(title.strip()) if title else derive_title(body), title_derived=not title,
+        draft=fields["draft"], body=nfc(body) if not body.isascii() else body,
+        body_line=raw.body_line + leading, slug=note_slug(path.name, fields.get("slug")),
+        updated=fields.get("updated"), digest_hash=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def note_files(root: Path) -> list[Path]:
+    """Every `*.md` under notes/, sorted, hidden files and folders skipped."""
+    base = root / NOTES_DIR
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(base):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(folder, f) for f in sorted(files) if f.endswith(".md") and not f.startswith(".")]
+    return found
+
+
+def _load_cache(root: Path) -> dict[str, Note]:
+    try:
+        with open(cache_dir(root) / "notes.pickle", "rb") as handle:
+            version, cached = pickle.load(handle)
+        return cached if version == LOADER_CACHE_VERSION else {}
+    except Exception:  # a missing or stale cache is only a slower load
+        return {}
+
+
+def _save_cache(root: Path, notes: dict[str, Note]) -> None:
+    try:
+        atomic_write(cache_dir(root) / "notes.pickle", pickle.dumps((LOADER_CACHE_VERSION, notes)))
+    except OSError:
+        pass
+
+
+def load_notebook(root: Path, *, strict: bool = True) -> Notebook:
+    """Read the config and every note. Strict: the first unreadable note raises; else collected."""
+    root = root.resolve()
+    config = load_config(root / CONFIG_NAME)
+    cached = _load_cache(root)
+    fresh: dict[str, Note] = {}
+    notes: list[Note] = []
+    problems: list[Exception] = []
+    for path in note_files(root):
+        data = path.read_bytes()
+        rel = path.relative_to(root).as_posix()
+        known = cached.get(rel)
+        if known is not None and known.digest_hash == hashlib.sha256(data).hexdigest():
+            note = known if known.path == path else replace(known, path=path)
+        else:
+            try:
+                note = read_note(path, root, data)
+            except InputError as exc:
+                exc.path = Path(rel)
+                if strict:
+                    raise
+                problems.append(exc)
+                continue
+        fresh[rel] = note
+        notes.append(note)
+    if fresh != cached:
+        _save_cache(root, fresh)
+    notes.sort(key=lambda n: (n.date, n.rel))
+    return Notebook(root=root, config=config, notes=tuple(notes), problems=tuple(problems))
+
+
+# --- writing -------------------------------------------------------------------------------
+
+_PLAIN_SCALAR = re.compile(r"^[\w가-힣][\w가-힣 .&+#/-]*$")
+_YAML_SPECIAL = re.compile(r"^(?:true|false|yes|no|on|off|null|~|[-+]?[\d._]+(?:e[-+]?\d+)?|\d{4}-\d\d-\d\d.*)$", re.I)
+
+
+def yaml_scalar(value: str) -> str:
+    """A YAML scalar that reads back as the same string (plain when safe, else double-quoted)."""
+    if _PLAIN_SCALAR.match(value) and not _YAML_SPECIAL.match(value) and not value.endswith(" ") \
+            and ": " not in value and " #" not in value:
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def format_note(*, date: dt.date, category: str, tags: list[str] | tuple[str, ...], title: str | None,
+                draft: bool, body: str, updated: dt.date | None = None) -> str:
+    """The text of a note file: front matter in a fixed field order, then the body."""
+    lines = ["---", f"date: {date.isoformat()}", f"category: {yaml_scalar(category)}",
+             "tags: [" + ", ".join(yaml_scalar(t) for t in tags) + "]"]
+    if title:
+        lines.append(f"title: {json.dumps(title, ensure_ascii=False)}")
+    lines.append(f"draft: {'true' if draft else 'false'}")
+    if updated:
+        lines.append(f"updated: {updated.isoformat()}")
+    lines.append("---")
+    return "\n".join(lines) + "\n" + body.strip("\n") + "\n"
+
+
+def note_path(root: Path, date: dt.date, slug: str) -> Path:
+    """`notes/YYYY/YYYY-MM-DD-slug.md`, with `-2`, `-3`... when the name is taken (case-folded)."""
+    folder = root / NOTES_DIR / f"{date.year:04d}"
+    taken = {p.stem for p in folder.glob("*.md")} if folder.is_dir() else set()
+    stem = unique_slug(f"{date.isoformat()}-{slug}", taken)
+    return folder / f"{stem}.md"
+
+
+def write_new_note(root: Path, text: str, date: dt.date, slug: str) -> Path:
+    """Create a new note file; never replaces an existing one (retries the next free name)."""
+    for _ in range(100):
+        path = note_path(root, date, slug)
+        try:
+            create_exclusive(path, text)
+            return path
+        except FileExistsError:
+            continue
+    raise InputError(path, None, "could not find a free file name", hint="pass a different --title")
+
+
+def rewrite_note(path: Path, text: str) -> None:
+    """Replace an existing note's text atomically (used by merges and `check --fix`)."""
+    atomic_write(path, text)
+
+
+def title_slug(title: str, body: str, limit: int = 50) -> str:
+    """A file-name slug from the title, cut at a word boundary."""
+    slug = slugify(title or derive_title(body), max_length=200)
+    if len(slug) > limit:
+        cut = slug[:limit]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut[limit // 2:] else cut
+    return slug.strip("-") or "note"
+
+
+__all__ = ["Config", "find_notebook", "load_notebook", "read_note", "format_note", "write_new_note",
+           "rewrite_note", "derive_title", "note_path", "cache_dir"]

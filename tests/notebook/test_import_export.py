@@ -1,0 +1,129 @@
+"""Import of the seed posts, merge of the topic post, idempotence, export and round trip."""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+from tilbook.digest import parse_post
+from tilbook.exporter import export_post
+from tilbook.importer import import_posts, merge_key
+from tilbook.notes import load_notebook
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".tilbook-cache" not in p.parts}
+
+
+def test_seeds_import_into_sixteen_notes(notebook: Path, seeds: tuple[Path, Path]) -> None:
+    sources = {p: p.read_bytes() for p in seeds}
+    result = import_posts(notebook, list(seeds))
+    notes = load_notebook(notebook).notes
+    assert len(notes) == 16 and len(result.created) == 16 and len(result.merged) == 4
+    assert Counter(n.category for n in notes) == {"Python": 4, "ML library": 6, "ML & DL": 4, "CS": 2}
+    assert sorted(n.date.isoformat() for n in notes if "TensorFlow" in n.tags) == [
+        "2021-04-25", "2021-04-27", "2021-05-02", "2021-05-11"]
+    assert all(not n.draft for n in notes)  # the topic post is a draft, but the digest is not
+    assert {p: p.read_bytes() for p in seeds} == sources  # sources untouched
+    config = (notebook / "tilbook.toml").read_text(encoding="utf-8")
+    assert '"CS" = "\U0001F468\u200d\U0001F4BB"' in config  # the lost joiner is repaired in the table
+
+
+def test_each_note_carries_exactly_its_footnotes(notebook: Path, seeds: tuple[Path, Path]) -> None:
+    import_posts(notebook, list(seeds))
+    notes = {n.date.isoformat() + n.category: n for n in load_notebook(notebook).notes}
+    sdf = notes["2021-11-13ML & DL"].path.read_text(encoding="utf-8")
+    assert re.findall(r"^\[\^(\w+)\]:", sdf, re.M) == ["12", "13"]
+    cs = notes["2021-05-24CS"].path.read_text(encoding="utf-8")
+    assert re.findall(r"^\[\^(\w+)\]:", cs, re.M) == ["2", "3", "4"]
+
+
+def test_unused_and_repaired_definitions_are_kept_in_a_report(notebook: Path, seeds: tuple[Path, Path]) -> None:
+    import_posts(notebook, [seeds[0]])
+    report = (notebook / "import-reports" / f"{seeds[0].stem}.md").read_text(encoding="utf-8")
+    assert re.findall(r"^\[\^(\w+)\]:", report, re.M) == ["5", "6", "7", "8", "11"]
+    assert "line 210: `[^ 5]:` is not a footnote definition" in report
+
+
+def test_second_import_changes_nothing(notebook: Path, seeds: tuple[Path, Path]) -> None:
+    import_posts(notebook, list(seeds))
+    before = tree(notebook)
+    again = import_posts(notebook, list(seeds))
+    assert tree(notebook) == before
+    assert again.created == [] and again.merged == [] and len(again.unchanged) == 20
+
+
+def test_dry_run_writes_nothing(notebook: Path, seeds: tuple[Path, Path]) -> None:
+    before = tree(notebook)
+    result = import_posts(notebook, list(seeds), dry_run=True)
+    assert len(result.created) == 16 and tree(notebook) == before
+
+
+def test_topic_export_reproduces_seed_002(notebook: Path, seeds: tuple[Path, Path], tmp_path: Path) -> None:
+    import_posts(notebook, list(seeds))
+    text = export_post(load_notebook(notebook), tag="TensorFlow", style="date", order="asc")
+    post = parse_post(tmp_path / "x.md", text)
+    reference = parse_post(seeds[1])
+    assert [e.date for e in post.entries] == [e.date for e in reference.entries]
+    assert [merge_key(e.date, e.body) for e in post.entries] == [merge_key(e.date, e.body) for e in reference.entries]
+    assert re.findall(r"^##### .*$", text, re.M) == [
+        "##### 🗓 2021.04.25", "##### 🗓 2021.04.27", "##### 🗓 2021.05.02", "##### 🗓 2021.05.11"]
+    assert 'title: "Today I Learned: TensorFlow"' in text
+
+
+def test_export_renumbers_footnotes_in_order_of_use(notebook: Path, seeds: tuple[Path, Path]) -> None:
+    import_posts(notebook, list(seeds))
+    text = export_post(load_notebook(notebook), order="asc")
+    refs = re.findall(r"\[\^(\d+)\](?!:)", text)
+    assert list(dict.fromkeys(refs)) == [str(i) for i in range(1, 10)]
+    defs = re.findall(r"^\[\^(\d+)\]:", text, re.M)
+    assert defs == [str(i) for i in range(1, 10)]
+
+
+def test_full_export_round_trips(notebook: Path, seeds: tuple[Path, Path], tmp_path: Path) -> None:
+    import_posts(notebook, list(seeds))
+    first = load_notebook(notebook)
+    post = tmp_path / "all.md"
+    post.write_text(export_post(first, order="desc"), encoding="utf-8")
+    second_root = tmp_path / "nb2"
+    from tilbook.capture import init_notebook
+    init_notebook(second_root)
+    import_posts(second_root, [post])
+    second = load_notebook(second_root)
+
+    def key(n):  # noqa: ANN001
+        return (n.date, n.category, n.draft, n.title, n.tags, merge_key(n.date, n.body))
+
+    assert sorted(map(key, second.notes)) == sorted(map(key, first.notes))
+
+
+def test_heading_inside_code_block_is_not_a_note(tmp_path: Path) -> None:
+    post = tmp_path / "p.md"
+    post.write_text("##### 🥧 Python\n\n*2024.01.02*\n\nShown as code:\n\n```md\n##### 🥧 Python\n*2024.01.03*\n```\n",
+                    encoding="utf-8")
+    parsed = parse_post(post)
+    assert len(parsed.entries) == 1 and "##### 🥧 Python" in parsed.entries[0].body
+
+
+def test_newest_first_post_imports_the_same_notes(notebook: Path, tmp_path: Path) -> None:
+    post = tmp_path / "p.md"
+    post.write_text("> newest first\n\n##### 🥧 Python\n\n*2024.02.01*\n\nLater note.[^a]\n\n"
+                    "##### 🥧 Python\n\n*2024.01.01*\n\nEarlier note.\n\n### References\n\n[^a]: A source.\n",
+                    encoding="utf-8")
+    import_posts(notebook, [post])
+    notes = load_notebook(notebook).notes
+    assert [(n.date.isoformat(), n.body) for n in notes] == [
+        ("2024-01-01", "Earlier note."), ("2024-02-01", "Later note.[^a]\n\n[^a]: A source.")]
+
+
+def test_list_json_keys(notebook: Path, seeds: tuple[Path, Path], tilbook) -> None:  # noqa: ANN001
+    import_posts(notebook, list(seeds))
+    result = tilbook("list", "--json", cwd=notebook)
+    rows = [json.loads(line) for line in result.out.splitlines()]
+    assert result.code == 0 and len(rows) == 16
+    assert set(rows[0]) == {"date", "category", "emoji", "tags", "title", "draft", "slug", "path"}
+    newest = rows[0]
+    assert newest["date"] == "2021-12-08" and newest["category"] == "ML library" and newest["emoji"] == "🧩"
+    assert (notebook / newest["path"]).is_file()
