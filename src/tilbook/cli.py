@@ -41,7 +41,24 @@ def _date(value: str | None) -> dt.date | None:
         raise UsageError(f"--date {value} is not a date", hint="write YYYY-MM-DD") from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """Commands that live in their own modules are imported only when used (fast start-up)."""
+
+    lazy = {"check": "tilbook.checks.command:check", "search": "tilbook.search.command:search",
+            "db": "tilbook.search.command:db", "serve": "tilbook.serve:serve"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy:
+            import importlib
+            module, attr = self.lazy[name].split(":")
+            return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-C", "directory", type=click.Path(file_okay=False), help="Run in this notebook folder.")
 @click.version_option(package_name="tilbook")
 @click.pass_context
@@ -177,6 +194,27 @@ def list_(ctx: click.Context, category: str | None, tag: str | None, drafts: boo
     click.echo(f"{len(notes)} notes")
 
 
+@cli.command()
+@click.argument("notebook", required=False, type=click.Path(file_okay=False))
+@click.option("-o", "--output", type=click.Path(), help="Output folder (default: site/ in the notebook).")
+@click.option("--drafts", is_flag=True, help="Show drafts (marked; such a build must not be published).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors: nothing is written.")
+@click.option("-j", "--jobs", type=int, help="Worker processes for rendering (default: all cores).")
+@click.pass_context
+def build(ctx: click.Context, notebook: str | None, output: str | None, drafts: bool, strict: bool,
+          jobs: int | None) -> None:
+    """Build the static site."""
+    from .site.build import build_site
+
+    root = find_notebook(Path(notebook)) if notebook else _root(ctx)
+    progress = (lambda message: click.echo(message, err=True)) if sys.stderr.isatty() else None
+    result = build_site(root, Path(output) if output else None, drafts=drafts, strict=strict, workers=jobs,
+                        progress=progress)
+    for warning in result.warnings:
+        click.echo(str(warning), err=True)
+    click.echo(f"built {_shown(result.out)}: {result.summary()}")
+
+
 def main() -> None:
     """Entry point: run the CLI and turn every library error into one line and a status."""
     try:
@@ -197,6 +235,12 @@ def main() -> None:
     except OSError as exc:
         click.echo(f"error: {exc.filename or ''}: {exc.strerror or exc}", err=True)
         sys.exit(2)
+    except Exception as exc:  # a bug: still one line, and a way to see more
+        if os.environ.get("TILBOOK_DEBUG"):
+            raise
+        click.echo(f"error: internal error {type(exc).__name__}: {exc} "
+                   "(please report it; TILBOOK_DEBUG=1 shows the traceback)", err=True)
+        sys.exit(70)
 
 
 if __name__ == "__main__":

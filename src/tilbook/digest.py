@@ -247,8 +247,8 @@ def _meta_comment(note: Note, include_draft: bool) -> str:
     data: dict[str, Any] = {"title": note.title}
     if note.tags:
         data["tags"] = list(note.tags)
-    if include_draft and note.draft:
-        data["draft"] = True
+    if include_draft:  # a draft post says each note's own state, so published notes stay published
+        data["draft"] = note.draft
     return "<!-- tilbook: " + json.dumps(data, ensure_ascii=False) + " -->"
 
 

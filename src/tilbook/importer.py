@@ -105,7 +105,9 @@ def _place(root: Path, post: DigestPost, entry: Entry, existing: dict[tuple[obje
     title = entry.title or derive_title(entry.body)
     text = format_note(date=entry.date, category=category, tags=tags, title=title, draft=draft, body=body)
     if dry_run:
-        result.created.append(Path(f"notes/{entry.date.year}/{entry.date.isoformat()}-{title_slug(title, body)}.md"))
+        planned = root / "notes" / str(entry.date.year) / f"{entry.date.isoformat()}-{title_slug(title, body)}.md"
+        existing[key] = read_note(planned, root, text.encode("utf-8"))
+        result.created.append(planned)
         return
     path = write_new_note(root, text, entry.date, title_slug(title, body))
     existing[key] = read_note(path, root)

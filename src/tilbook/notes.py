@@ -25,6 +25,8 @@ NOTES_DIR = "notes"
 CACHE_DIR = ".tilbook-cache"
 LOADER_CACHE_VERSION = 1
 TITLE_LENGTH = 70
+MAX_NOTE_BYTES = 2_000_000
+"""Larger files are refused: a note is short, and a 10 MB one would stall every build."""
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-?")
 
 
@@ -72,7 +74,10 @@ def note_slug(rel_name: str, meta_slug: str | None) -> str:
 def read_note(path: Path, root: Path, data: bytes | None = None) -> Note:
     """Parse one note file into a Note; InputError names the file and line of any problem."""
     data = path.read_bytes() if data is None else data
-    shown = path if not path.is_absolute() else path
+    shown = path
+    if len(data) > MAX_NOTE_BYTES:
+        raise InputError(shown, None, f"the note is {len(data) / 1_000_000:.1f} MB; tilbook reads notes up to "
+                         f"{MAX_NOTE_BYTES // 1_000_000} MB", hint="split it into several notes")
     text = decode(shown, data)
     raw = split_front_matter(shown, text)
     fields = validate_fields(shown, raw)

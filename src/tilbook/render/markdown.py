@@ -1,0 +1,186 @@
+"""One configured markdown-it pipeline for notes: CommonMark + tables, strikethrough, task lists,
+footnotes scoped to the note, `$…$`/`$$…$$` math as MathML, Pygments code, Hangul heading ids.
+
+Problems in a note's content (unknown LaTeX commands, unknown code languages) are warnings with
+the line, never exceptions: a page always builds.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+from .highlight import highlight
+from .math import MathError, latex_to_mathml, unknown_commands
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_UNSAFE_SCHEME = re.compile(r"^(javascript|vbscript|file|data):")
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+
+
+@dataclass(frozen=True, slots=True)
+class RenderWarning:
+    line: int
+    """1-based line within the markdown passed to `render`."""
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    html: str
+    """Body HTML, then the note's footnotes section."""
+    text: str
+    """Plain text (prose, code, math source, footnotes) for search and excerpts."""
+    warnings: tuple[RenderWarning, ...]
+    images: tuple[tuple[str, int], ...]
+    """(src as in the HTML, line) of every relative local image."""
+    links: tuple[tuple[str, int], ...]
+    """(href as in the HTML, line) of every relative local link."""
+
+
+def heading_slug(title: str) -> str:
+    """Heading ids that keep Hangul: NFC, lowercase, spaces to `-`, never empty."""
+    text = unicodedata.normalize("NFC", title).casefold()
+    text = re.sub(r"[^\w\s-]", "", text)
+    return re.sub(r"[\s-]+", "-", text).strip("-") or "section"
+
+
+def is_safe_link(url: str) -> bool:
+    """False for javascript:, vbscript:, file: and data: URLs however they are disguised."""
+    decoded = _CONTROL.sub("", unquote(url)).lower()
+    return not _UNSAFE_SCHEME.match(decoded)
+
+
+def is_local(url: str) -> bool:
+    return bool(url) and not _SCHEME.match(url) and not url.startswith(("/", "#", "//"))
+
+
+class Renderer:
+    """Create once, call `render` for each note (the parser and caches are reused)."""
+
+    def __init__(self, *, macros: Mapping[str, str] | None = None, allow_html: bool = False) -> None:
+        self.macros = dict(macros or {})
+        md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
+        md.enable(["table", "strikethrough"])
+        md.use(front_matter_plugin).use(footnote_plugin).use(tasklists_plugin)
+        md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True, allow_labels=False)
+        md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
+        md.validateLink = is_safe_link  # type: ignore[method-assign]
+        # markdown-it binds render rules to its renderer, so they reach this object by closure
+        def fence(_renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+            return self._fence(tokens, idx, options, env)
+
+        def math(_renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+            return self._math(tokens, idx, options, env)
+
+        def cell(renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+            """Table alignment as a class, not a style attribute (pages run under CSP default-src 'self')."""
+            token = tokens[idx]
+            style = str(token.attrs.pop("style", ""))
+            if style.startswith("text-align:"):
+                token.attrSet("class", "align-" + style.split(":", 1)[1])
+            return str(renderer.renderToken(tokens, idx, options, env))
+
+        md.add_render_rule("th_open", cell)
+        md.add_render_rule("td_open", cell)
+        md.add_render_rule("fence", fence)
+        md.add_render_rule("code_block", fence)
+        for kind in ("math_inline", "math_inline_double", "math_block", "math_block_label"):
+            md.add_render_rule(kind, math)
+        self.md = md
+        self._math_cache: dict[tuple[str, bool], tuple[str, list[tuple[str, str | None]], str | None]] = {}
+        self._code_cache: dict[tuple[str, str], tuple[str, bool]] = {}
+
+    def render(self, markdown: str, *, id_prefix: str) -> Rendered:
+        env: dict[str, Any] = {"docId": id_prefix, "warnings": []}
+        tokens = self.md.parse(markdown, env)
+        images: list[tuple[str, int]] = []
+        links: list[tuple[str, int]] = []
+        text_parts: list[str] = []
+        self._annotate(tokens, id_prefix, images, links, text_parts)
+        html = self.md.renderer.render(tokens, self.md.options, env)
+        warnings = sorted(env["warnings"], key=lambda w: (w.line, w.code, w.message))
+        return Rendered(html=html, text="\n".join(p for p in text_parts if p), warnings=tuple(warnings),
+                        images=tuple(images), links=tuple(links))
+
+    # --- one walk over the tokens: lines for inline tokens, ids, local refs, plain text ----------
+    def _annotate(self, tokens: Sequence[Token], prefix: str, images: list[tuple[str, int]],
+                  links: list[tuple[str, int]], text: list[str]) -> None:
+        line = 1
+        for token in tokens:
+            if token.map:
+                line = token.map[0] + 1
+            if token.type == "heading_open" and token.attrs.get("id"):
+                token.attrSet("id", f"{prefix}-{token.attrs['id']}")
+            elif token.type in ("fence", "code_block", "math_block", "math_block_label"):
+                token.meta["line"] = line
+                text.append(token.content.strip())
+            elif token.type == "inline" and token.children:
+                words: list[str] = []
+                for child in token.children:
+                    if child.type in ("text", "code_inline", "math_inline", "math_inline_double"):
+                        words.append(child.content)
+                    elif child.type in ("softbreak", "hardbreak"):
+                        words.append(" ")
+                    elif child.type == "image":
+                        src = str(child.attrs.get("src", ""))
+                        if is_local(src):
+                            images.append((src, line))
+                        words.append(child.content)
+                    elif child.type == "link_open":
+                        href = str(child.attrs.get("href", ""))
+                        if is_local(href):
+                            links.append((href, line))
+                text.append(" ".join("".join(words).split()))
+                line_in_block = line
+                for child in token.children:  # lines of children after soft breaks
+                    child.meta["line"] = line_in_block
+                    if child.type in ("softbreak", "hardbreak"):
+                        line_in_block += 1
+
+    # --- render rules -------------------------------------------------------------------
+    def _fence(self, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+        token = tokens[idx]
+        lang = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
+        key = (token.content, lang)
+        if key not in self._code_cache:
+            self._code_cache[key] = highlight(token.content, lang)
+        html, known = self._code_cache[key]
+        if not known:
+            env["warnings"].append(RenderWarning(token.meta.get("line", 1), "code-language",
+                                                 f"unknown code language `{lang}`; shown as plain text "
+                                                 "(use a Pygments name such as python, bash, text)"))
+        return html
+
+    def _math(self, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+        token = tokens[idx]
+        display = token.type.startswith("math_block") or token.type == "math_inline_double"
+        key = (token.content, display)
+        if key not in self._math_cache:
+            unknown = unknown_commands(token.content, self.macros)
+            try:
+                self._math_cache[key] = (latex_to_mathml(token.content, display=display, macros=self.macros), unknown, None)
+            except MathError as exc:
+                self._math_cache[key] = (f'<code class="math-error">{escape(token.content)}</code>', unknown, str(exc))
+        html, unknown, error = self._math_cache[key]
+        line = token.meta.get("line", 1)
+        for command, suggestion in unknown:
+            hint = f"did you mean {suggestion}? " if suggestion else ""
+            env["warnings"].append(RenderWarning(line, "math-unknown-command",
+                                                 f"unknown LaTeX command {command} ({hint}or define it in [math.macros])"))
+        if error:
+            env["warnings"].append(RenderWarning(line, "math-error", f"LaTeX does not parse: {error}"))
+        return html + "\n" if display else html

@@ -1,0 +1,52 @@
+"""Tokens shared by every search path (local SQLite, Datasette export, the site's index).
+
+Hangul and other CJK runs become overlapping character bigrams, so a two-syllable word is found
+anywhere inside a longer one (`텐서` in `텐서플로우의`); other words are lowercased whole words,
+matched by prefix. The site's search.js applies the same rules to queries.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+CJK = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff"
+_RUN = re.compile(rf"[{CJK}]+|[^\W{CJK}_]+(?:['’][^\W{CJK}_]+)*", re.UNICODE)
+_CJK_RUN = re.compile(rf"^[{CJK}]+$")
+
+
+def normalise(text: str) -> str:
+    return unicodedata.normalize("NFC", text).lower()  # lower(), as JavaScript toLowerCase()
+
+
+def is_cjk(run: str) -> bool:
+    return bool(_CJK_RUN.match(run))
+
+
+def runs(text: str) -> list[str]:
+    """Word runs and CJK runs of the normalised text, in order."""
+    return _RUN.findall(normalise(text))
+
+
+def bigrams(run: str) -> list[str]:
+    return [run[i:i + 2] for i in range(len(run) - 1)] or [run]
+
+
+def terms(text: str) -> set[str]:
+    """Index terms of a text: CJK bigrams (single CJK characters too) and whole words."""
+    found: set[str] = set()
+    for run in runs(text):
+        if is_cjk(run):
+            found.update(bigrams(run))
+        else:
+            found.add(run)
+    return found
+
+
+def bigram_text(text: str) -> str:
+    """The text as space-separated tokens for a unicode61 FTS table: words, CJK runs and their bigrams."""
+    out: list[str] = []
+    for run in runs(text):
+        out.append(run)
+        if is_cjk(run) and len(run) > 2:
+            out.extend(bigrams(run))
+    return " ".join(out)

@@ -1,0 +1,363 @@
+"""`tilbook build`: gather → plan → render → write, top to bottom.
+
+Nothing is written until every page is rendered, and the writer swaps the new site in at once, so
+a failed build leaves the previous site as it was.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from markupsafe import Markup
+
+from .. import __version__
+from ..errors import BuildError
+from ..model import Notebook
+from ..notes import NOTES_DIR, cache_dir, load_notebook
+from ..render.markdown import Rendered
+from .calendar import learning_calendar
+from .feeds import FeedEntry, absolute, atom_feed, sitemap
+from .pages import THEME, make_environment, theme_fingerprint
+from .plan import Group, PlannedNote, SitePlan, make_plan
+from .rendering import RenderCache, RenderJob, job_key, render_all, settings_key
+from .writer import SiteWriter, check_output_folder
+
+ROOT = "\ue000root\ue000"
+"""Placeholder for the page's relative path to the site root inside cached note HTML."""
+EXCERPT_LENGTH = 160
+
+
+@dataclass(frozen=True, slots=True)
+class BuildWarning:
+    path: str
+    line: int | None
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: warning: [{self.code}] {self.message}"
+
+
+@dataclass(slots=True)
+class BuildResult:
+    out: Path
+    notes: int = 0
+    pages: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    cache_hits: int = 0
+    seconds: float = 0.0
+    drafts: bool = False
+    warnings: list[BuildWarning] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{self.notes} notes, {self.pages} pages ({self.changed} written, {self.unchanged} unchanged, "
+                f"{self.removed} removed), {self.cache_hits} cache hits, {len(self.warnings)} warnings, "
+                f"{self.seconds:.2f} s")
+
+
+@dataclass(slots=True)
+class NoteOutput:
+    """A note's HTML ready for pages (root placeholder inside) and its plain text."""
+
+    planned: PlannedNote
+    html: str
+    text: str
+    excerpt: str
+
+
+def _excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= EXCERPT_LENGTH else flat[:EXCERPT_LENGTH].rsplit(" ", 1)[0] + "…"
+
+
+class _Site:
+    """Everything one build needs, so helper steps read as plain functions of the plan."""
+
+    def __init__(self, notebook: Notebook, plan: SitePlan, drafts: bool) -> None:
+        self.notebook = notebook
+        self.config = notebook.config
+        self.plan = plan
+        self.drafts = drafts
+        self.env = make_environment(notebook.root)
+        self.outputs: dict[str, NoteOutput] = {}
+        self.media: dict[str, Path] = {}
+        self.warnings: list[BuildWarning] = []
+        self.files: dict[str, bytes] = {}
+        self.sitemap_urls: list[tuple[str, dt.date | None]] = []
+        self.notes_by_path = {n.path.resolve(): n for n in notebook.notes}
+
+    # --- notes -------------------------------------------------------------------------
+    def localise(self, planned: PlannedNote, rendered: Rendered) -> str:
+        """Point local images and note links at their site URLs; warn about missing ones."""
+        note = planned.note
+        out = rendered.html
+        for warning in rendered.warnings:
+            self.warn(note.rel, note.body_line + warning.line - 1, warning.code, warning.message)
+        root = self.notebook.root.resolve()
+        for src, line in rendered.images:
+            target = self._local_target(note.path, src)
+            if target is None or not target.is_file():
+                self.warn(note.rel, note.body_line + line - 1, "image-missing",
+                          f"image {unquote(src)} not found; the page shows a broken image until it is added")
+                continue
+            out = out.replace(f'src="{html.escape(src)}"', f'src="{ROOT}{self._media(target, root)}"')
+        for href, line in rendered.links:
+            parts = urlsplit(href)
+            target = self._local_target(note.path, href)
+            attr = f'href="{html.escape(href)}"'
+            if target is None:
+                continue
+            linked = self.notes_by_path.get(target)
+            if linked is not None:
+                planned_target = self.plan.by_rel.get(linked.rel)
+                if planned_target is None:  # a draft in a published build: keep the text, drop the link
+                    self.warn(note.rel, note.body_line + line - 1, "link-draft",
+                              "links to a draft note; the link is left out of the published page")
+                    out = re.sub(rf'<a {re.escape(attr)}[^>]*>(.*?)</a>', r"\1", out, flags=re.S)
+                    continue
+                fragment = f"#{planned_target.anchor}-{parts.fragment}" if parts.fragment else ""
+                out = out.replace(attr, f'href="{ROOT}{planned_target.url}{fragment}"')
+            elif target.is_file():
+                out = out.replace(attr, f'href="{ROOT}{self._media(target, root)}"')
+            else:
+                self.warn(note.rel, note.body_line + line - 1, "link-broken", f"link target {unquote(href)} not found")
+        return out
+
+    def _local_target(self, note_path: Path, ref: str) -> Path | None:
+        parts = urlsplit(ref)
+        if parts.scheme or parts.netloc or not parts.path:
+            return None
+        target = (note_path.parent / unquote(parts.path)).resolve()
+        return target if target.is_relative_to(self.notebook.root.resolve()) else None
+
+    def _media(self, target: Path, root: Path) -> str:
+        notes_dir = (root / NOTES_DIR).resolve()
+        base = notes_dir if target.is_relative_to(notes_dir) else root
+        rel = "media/" + target.relative_to(base).as_posix()
+        self.media[rel] = target
+        return html.escape(rel)
+
+    def warn(self, path: str, line: int | None, code: str, message: str) -> None:
+        self.warnings.append(BuildWarning(path, line, code, message))
+
+    # --- pages -------------------------------------------------------------------------
+    def item(self, planned: PlannedNote) -> dict[str, Any]:
+        note = planned.note
+        return {"title": note.title, "url": planned.url, "date": note.date, "category": note.category,
+                "emoji": self.config.emoji(note.category), "category_url": self.category_url(note.category),
+                "excerpt": self.outputs[note.rel].excerpt, "draft": note.draft, "tags": self.tag_links(note.tags)}
+
+    def category_url(self, name: str) -> str:
+        return next(g.url for g in self.plan.categories if g.name == name)
+
+    def tag_links(self, tags: tuple[str, ...]) -> list[dict[str, str]]:
+        by_name = {g.name.casefold(): g for g in self.plan.tags}
+        return [{"name": t, "url": by_name[t.casefold()].url} for t in tags if t.casefold() in by_name]
+
+    def page(self, rel_url: str, template: str, *, title: str, lastmod: dt.date | None = None,
+             **context: Any) -> None:
+        """Render a template to `rel_url` (a folder URL gets index.html)."""
+        path = rel_url + "index.html" if rel_url.endswith("/") or rel_url == "" else rel_url
+        depth = path.count("/")
+        root = "../" * depth
+        base = {
+            "site": self.config, "root": root, "page_title": title, "drafts": self.drafts,
+            "canonical": absolute(self.config.base_url, rel_url), "page_url": rel_url,
+            "nav_categories": [{"name": g.name, "emoji": g.emoji, "url": g.url} for g in self.plan.categories],
+            "feed_url": "feed.xml", "version": __version__,
+        }
+        text = self.env.get_template(template).render(**base, **context)
+        self.files[path] = text.replace(ROOT, root).encode("utf-8")
+        if path.endswith(".html") and path != "404.html":
+            self.sitemap_urls.append((rel_url, lastmod))
+
+
+def _note_pages(site: _Site) -> None:
+    notes = site.plan.notes
+    for index, planned in enumerate(notes):
+        note = planned.note
+        prev_note = notes[index - 1] if index > 0 else None
+        next_note = notes[index + 1] if index + 1 < len(notes) else None
+        site.page(planned.url, "note.html", title=note.title, lastmod=note.updated or note.date,
+                  note=site.item(planned), body=Markup(site.outputs[note.rel].html), anchor=planned.anchor,
+                  prev=site.item(prev_note) if prev_note else None, next=site.item(next_note) if next_note else None)
+
+
+def _group_pages(site: _Site) -> None:
+    for group in site.plan.categories:
+        items = [site.item(p) for p in reversed(group.notes)]
+        site.page(group.url, "list.html", title=f"{group.emoji} {group.name}".strip(), items=items, kind="category",
+                  group=group, feed=f"{group.url}feed.xml", digest=f"digest/{group.slug}/")
+    for group in site.plan.tags:
+        items = [site.item(p) for p in reversed(group.notes)]
+        site.page(group.url, "list.html", title=f"#{group.name}", items=items, kind="tag", group=group,
+                  feed=f"{group.url}feed.xml", digest=None)
+    site.page("categories/", "groups.html", title="Categories", kind="category",
+              groups=[{"name": g.name, "emoji": g.emoji, "url": g.url, "count": len(g.notes)} for g in site.plan.categories])
+    site.page("tags/", "groups.html", title="Tags", kind="tag",
+              groups=[{"name": g.name, "emoji": "", "url": g.url, "count": len(g.notes)} for g in site.plan.tags])
+
+
+def _archive(site: _Site) -> None:
+    years: dict[int, dict[int, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for planned in reversed(site.plan.notes):
+        years[planned.note.date.year][planned.note.date.month].append(site.item(planned))
+    archive = [{"year": y, "months": [{"month": m, "items": items} for m, items in sorted(months.items(), reverse=True)]}
+               for y, months in sorted(years.items(), reverse=True)]
+    site.page("archive/", "archive.html", title="Archive", years=archive)
+
+
+def _digests(site: _Site) -> None:
+    """The whole notebook and each category as one long page, in the configured order."""
+    reverse = site.plan.digest_order == "desc"
+
+    def sections(notes: tuple[PlannedNote, ...] | list[PlannedNote], style: str) -> list[dict[str, Any]]:
+        ordered = sorted(notes, key=lambda p: (p.note.date, p.note.rel), reverse=reverse)
+        return [{"item": site.item(p), "anchor": p.anchor, "style": style,
+                 "body": Markup(site.outputs[p.note.rel].html)} for p in ordered]
+
+    site.page("digest/", "digest.html", title=site.config.title, sections=sections(site.plan.notes, "category"),
+              group=None, order=site.plan.digest_order)
+    for group in site.plan.categories:
+        site.page(f"digest/{group.slug}/", "digest.html", title=f"{site.config.title}: {group.name}",
+                  sections=sections(group.notes, "date"), group=group, order=site.plan.digest_order)
+
+
+def _home(site: _Site) -> None:
+    published = site.plan.notes
+    recent = [site.item(p) for p in reversed(published[-site.config.recent:])]
+    calendar = learning_calendar([p.note.date for p in published], language=site.config.language)
+    site.page("", "home.html", title=site.config.title, recent=recent, calendar=calendar,
+              calendar_svg=Markup(calendar.svg),
+              categories=[{"name": g.name, "emoji": g.emoji, "url": g.url, "count": len(g.notes)}
+                          for g in site.plan.categories])
+    site.page("search/", "search.html", title="Search")
+    site.page("404.html", "404.html", title="Not found")
+
+
+def _feeds(site: _Site) -> None:
+    base = site.config.base_url.rstrip("/") + "/"
+
+    def entries(notes: tuple[PlannedNote, ...] | list[PlannedNote]) -> list[FeedEntry]:
+        return [FeedEntry(title=p.note.title, url=p.url, published=p.note.date,
+                          updated=p.note.updated or p.note.date, category=p.note.category,
+                          html=site.outputs[p.note.rel].html.replace(ROOT, base)) for p in notes]
+
+    cfg = site.config
+    site.files["feed.xml"] = atom_feed(title=cfg.title, subtitle=cfg.description, author=cfg.author,
+                                       base_url=cfg.base_url, feed_rel="feed.xml", page_rel="",
+                                       entries=entries(site.plan.notes))
+    for group in [*site.plan.categories, *site.plan.tags]:
+        label = f"{group.emoji} {group.name}".strip() if group in site.plan.categories else f"#{group.name}"
+        site.files[f"{group.url}feed.xml"] = atom_feed(
+            title=f"{cfg.title}: {label}", subtitle=cfg.description, author=cfg.author, base_url=cfg.base_url,
+            feed_rel=f"{group.url}feed.xml", page_rel=group.url, entries=entries(group.notes))
+    site.files["sitemap.xml"] = sitemap(cfg.base_url, sorted(site.sitemap_urls, key=lambda u: u[0]))
+    site.files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {absolute(cfg.base_url, 'sitemap.xml')}\n".encode()
+
+
+def _search_index(site: _Site, cache: dict[str, Any]) -> None:
+    from ..search.site_index import SearchRecord, build_site_index
+
+    records = [SearchRecord(id=p.url, url=p.url, title=p.note.title, date=p.note.date.isoformat(),
+                            category=p.note.category, tags=p.note.tags, text=site.outputs[p.note.rel].text)
+               for p in site.plan.notes]
+    for rel, data in build_site_index(records, cache).items():
+        site.files[f"search/{rel}"] = data
+
+
+def _assets(site: _Site) -> None:
+    from ..render.highlight import pygments_css
+
+    static = THEME / "static"
+    for path in sorted(static.rglob("*")):
+        if path.is_file():
+            site.files[f"assets/{path.relative_to(static).as_posix()}"] = path.read_bytes()
+    override = site.notebook.root / "static"
+    if override.is_dir():
+        for path in sorted(override.rglob("*")):
+            if path.is_file():
+                site.files[f"assets/{path.relative_to(override).as_posix()}"] = path.read_bytes()
+    site.files["assets/pygments.css"] = pygments_css().encode("utf-8")
+
+
+STEPS: list[Callable[[_Site], None]] = [_note_pages, _group_pages, _archive, _digests, _home, _assets]
+"""Page steps in order; feeds and sitemap come last because they list what the steps made."""
+
+
+def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, strict: bool = False,
+               workers: int | None = None, progress: Callable[[str], None] | None = None) -> BuildResult:
+    """Build the site of the notebook at `root` into `out` (default `site/` in the notebook)."""
+    started = time.perf_counter()
+    notebook = load_notebook(root)
+    root = notebook.root
+    target = check_output_folder(out if out is not None else root / "site", root, root / NOTES_DIR)
+    plan = make_plan(notebook, drafts=drafts)
+    result = BuildResult(out=target, notes=len(plan.notes), drafts=drafts)
+    config = notebook.config
+
+    cache_folder = cache_dir(root)
+    render_cache = RenderCache(cache_folder, settings_key(config.macros, config.allow_html, __version__))
+    jobs = [RenderJob(job_key(p.note.digest_hash, p.anchor), p.note.body, p.anchor) for p in plan.notes]
+    rendered = render_all(jobs, render_cache, macros=config.macros, allow_html=config.allow_html, workers=workers)
+    result.cache_hits = render_cache.hits
+    if progress:
+        progress(f"rendered {len(jobs)} notes ({render_cache.hits} from cache)")
+
+    site = _Site(notebook, plan, drafts)
+    for planned, output in zip(plan.notes, rendered):
+        site.outputs[planned.note.rel] = NoteOutput(planned, site.localise(planned, output), output.text,
+                                                    _excerpt(output.text))
+    for step in STEPS:
+        step(site)
+    index_cache = _load_index_cache(cache_folder)
+    _search_index(site, index_cache)
+    _feeds(site)
+    result.warnings = site.warnings
+    if strict and site.warnings:
+        raise BuildError(f"{len(site.warnings)} warnings and --strict: nothing was written",
+                         hint="fix them, e.g. " + str(site.warnings[0]))
+
+    with SiteWriter(target) as writer:
+        for rel in sorted(site.files):
+            writer.write(rel, site.files[rel])
+        for rel in sorted(site.media):
+            writer.copy(rel, site.media[rel])
+        result.removed = writer.commit(drafts=drafts, info={"generator": "tilbook", "version": __version__,
+                                                             "drafts": drafts})
+        result.changed, result.unchanged = writer.changed, writer.unchanged
+    render_cache.save({job.key for job in jobs})
+    _save_index_cache(cache_folder, index_cache)
+    result.pages = sum(1 for rel in site.files if rel.endswith(".html"))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _load_index_cache(folder: Path) -> dict[str, Any]:
+    import pickle
+    try:
+        with open(folder / "site-index.pickle", "rb") as handle:
+            loaded = pickle.load(handle)
+        return loaded if isinstance(loaded, dict) else {}
+    except Exception:  # no cache yet: the index is built from scratch
+        return {}
+
+
+def _save_index_cache(folder: Path, cache: dict[str, Any]) -> None:
+    import pickle
+    from ..fsutil import atomic_write
+    try:
+        atomic_write(folder / "site-index.pickle", pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass

@@ -1,0 +1,73 @@
+"""Atom feeds and the sitemap, written with ElementTree so they are always well-formed XML."""
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import quote
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+FEED_SIZE = 50
+
+
+def absolute(base_url: str, rel: str) -> str:
+    """`base_url` + a site-relative path, percent-encoded (Hangul slugs become valid IRIs→URIs)."""
+    return base_url.rstrip("/") + "/" + quote(rel, safe="/:@-._~!$&'()*+,;=")
+
+
+def stamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    title: str
+    url: str
+    """Site-relative URL of the note page."""
+    published: dt.date
+    updated: dt.date
+    category: str
+    html: str
+    """Full HTML of the note with absolute links and image sources."""
+
+
+def atom_feed(*, title: str, subtitle: str, author: str, base_url: str, feed_rel: str, page_rel: str,
+              entries: Sequence[FeedEntry]) -> bytes:
+    """An Atom 1.0 feed (RFC 4287) of the newest `FEED_SIZE` entries, full content."""
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = title
+    if subtitle:
+        ET.SubElement(feed, f"{{{ATOM}}}subtitle").text = subtitle
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = absolute(base_url, feed_rel)
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", type="application/atom+xml", href=absolute(base_url, feed_rel))
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=absolute(base_url, page_rel))
+    newest = sorted(entries, key=lambda e: (e.updated, e.published, e.url), reverse=True)[:FEED_SIZE]
+    updated = max((e.updated for e in newest), default=dt.date(1970, 1, 1))
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = stamp(updated)
+    author_el = ET.SubElement(feed, f"{{{ATOM}}}author")
+    ET.SubElement(author_el, f"{{{ATOM}}}name").text = author or title
+    ET.SubElement(feed, f"{{{ATOM}}}generator", uri="https://pypi.org/project/tilbook/").text = "tilbook"
+    for entry in newest:
+        item = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        ET.SubElement(item, f"{{{ATOM}}}title").text = entry.title
+        ET.SubElement(item, f"{{{ATOM}}}id").text = absolute(base_url, entry.url)
+        ET.SubElement(item, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=absolute(base_url, entry.url))
+        ET.SubElement(item, f"{{{ATOM}}}published").text = stamp(entry.published)
+        ET.SubElement(item, f"{{{ATOM}}}updated").text = stamp(entry.updated)
+        ET.SubElement(item, f"{{{ATOM}}}category", term=entry.category)
+        ET.SubElement(item, f"{{{ATOM}}}content", type="html").text = entry.html
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def sitemap(base_url: str, urls: Sequence[tuple[str, dt.date | None]]) -> bytes:
+    ET.register_namespace("", SITEMAP)
+    root = ET.Element(f"{{{SITEMAP}}}urlset")
+    for rel, lastmod in urls:
+        url = ET.SubElement(root, f"{{{SITEMAP}}}url")
+        ET.SubElement(url, f"{{{SITEMAP}}}loc").text = absolute(base_url, rel)
+        if lastmod:
+            ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = lastmod.isoformat()
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -1,0 +1,93 @@
+"""Markdown → HTML for every note, cached by content hash and spread over the cores.
+
+The cache key of a note is its file hash plus the renderer settings and tilbook's version, so an
+unchanged note is never parsed, highlighted or math-rendered again. Uncached notes are rendered
+in a process pool; results come back in note order, so the output is the same as one process.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..fsutil import atomic_write
+from ..render.markdown import Renderer, Rendered
+
+RENDER_CACHE_VERSION = 1
+PARALLEL_THRESHOLD = 64
+"""Fewer uncached notes than this render in-process: starting workers costs more (env TILBOOK_PARALLEL_THRESHOLD)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RenderJob:
+    key: str
+    body: str
+    anchor: str
+
+
+def settings_key(macros: dict[str, str], allow_html: bool, version: str) -> str:
+    text = repr((sorted(macros.items()), allow_html, version, RENDER_CACHE_VERSION))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def job_key(note_hash: str, anchor: str) -> str:
+    return hashlib.sha256(f"{note_hash}\0{anchor}".encode()).hexdigest()
+
+
+_worker_renderer: Renderer | None = None
+
+
+def _init_worker(macros: dict[str, str], allow_html: bool) -> None:
+    global _worker_renderer
+    _worker_renderer = Renderer(macros=macros, allow_html=allow_html)
+
+
+def _render_chunk(jobs: list[RenderJob]) -> list[Rendered]:
+    assert _worker_renderer is not None
+    return [_worker_renderer.render(job.body, id_prefix=job.anchor) for job in jobs]
+
+
+class RenderCache:
+    """Rendered notes of the last build, one pickle per renderer setting."""
+
+    def __init__(self, folder: Path, settings: str) -> None:
+        self.path = folder / f"render-{settings}.pickle"
+        self.entries: dict[str, Rendered] = {}
+        self.hits = 0
+        try:
+            with open(self.path, "rb") as handle:
+                self.entries = pickle.load(handle)
+        except Exception:  # no cache or an unreadable one: render everything
+            self.entries = {}
+
+    def save(self, used: set[str]) -> None:
+        kept = {k: v for k, v in self.entries.items() if k in used}
+        try:
+            atomic_write(self.path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass
+
+
+def render_all(jobs: list[RenderJob], cache: RenderCache, *, macros: dict[str, str], allow_html: bool,
+               workers: int | None = None) -> list[Rendered]:
+    """Rendered output for every job, in job order; only cache misses are rendered."""
+    missing = [job for job in jobs if job.key not in cache.entries]
+    cache.hits = len(jobs) - len(missing)
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if missing:
+        threshold = int(os.environ.get("TILBOOK_PARALLEL_THRESHOLD", PARALLEL_THRESHOLD))
+        if workers > 1 and len(missing) >= threshold:
+            size = max(8, len(missing) // (workers * 4))
+            chunks = [missing[i:i + size] for i in range(0, len(missing), size)]
+            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                     initargs=(macros, allow_html)) as pool:
+                results = [r for chunk in pool.map(_render_chunk, chunks) for r in chunk]
+        else:
+            renderer = Renderer(macros=macros, allow_html=allow_html)
+            results = [renderer.render(job.body, id_prefix=job.anchor) for job in missing]
+        for job, rendered in zip(missing, results):
+            cache.entries[job.key] = rendered
+    return [cache.entries[job.key] for job in jobs]

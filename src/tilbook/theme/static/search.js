@@ -1,0 +1,192 @@
+// tilbook site search: no dependencies, no inline code (works under `default-src 'self'`).
+// Reads the sharded index that `tilbook build` writes to search/ (see tilbook/search/site_index.py):
+// Hangul/CJK query parts match as substrings of 2+ characters (bigram shards), other words by prefix.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.search");
+  if (!form || !window.fetch) { return; }
+  var input = form.querySelector("#search-input");
+  var list = form.querySelector("#search-results");
+  var root = form.getAttribute("data-search-root") || "";
+  var base = root + "search/";
+  var CJK = /[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff]/;
+  var WORD = /[\p{L}\p{N}]/u;
+  var cache = new Map();
+  var SHOWN = 10;
+  var MAX_CHUNKS = 30;
+  var ticket = 0;
+
+  function normalise(text) { return text.normalize("NFC").toLowerCase(); }
+  function isCjk(ch) { return CJK.test(ch); }
+
+  function runs(text) {
+    var out = [], cur = "", kind = null;
+    var chars = Array.from(normalise(text));
+    for (var i = 0; i < chars.length; i++) {
+      var c = chars[i];
+      var k = isCjk(c) ? "c" : (WORD.test(c) && c !== "_") ? "w" : null;
+      if (k === null && (c === "'" || c === "\u2019") && kind === "w" && i + 1 < chars.length &&
+          WORD.test(chars[i + 1]) && !isCjk(chars[i + 1])) { cur += c; continue; }
+      if (k !== kind && cur) { out.push(cur); cur = ""; }
+      kind = k;
+      if (k !== null) { cur += c; }
+    }
+    if (cur) { out.push(cur); }
+    return out;
+  }
+
+  function hex(text) {
+    return Array.from(text).map(function (c) { return c.codePointAt(0).toString(16); }).join("");
+  }
+  function shardKey(term) {
+    var chars = Array.from(term);
+    return hex(isCjk(chars[0]) ? chars[0] : chars.slice(0, 2).join(""));
+  }
+  function getJSON(path) {
+    if (!cache.has(path)) {
+      cache.set(path, fetch(base + path).then(function (r) { return r.ok ? r.json() : {}; })
+        .catch(function () { return {}; }));
+    }
+    return cache.get(path);
+  }
+  function intersect(a, b) {
+    if (a === null) { return b; }
+    var keep = new Set(b);
+    return a.filter(function (x) { return keep.has(x); });
+  }
+
+  async function docsFor(part) {
+    var chars = Array.from(part);
+    if (isCjk(chars[0])) {
+      if (chars.length < 2) { return null; }
+      var docs = null;
+      for (var i = 0; i + 1 < chars.length; i++) {
+        var gram = chars[i] + chars[i + 1];
+        var shard = await getJSON("t/" + shardKey(gram) + ".json");
+        docs = intersect(docs, shard[gram] || []);
+      }
+      return docs;
+    }
+    var table = await getJSON("t/" + shardKey(part) + ".json");
+    var found = new Set();
+    Object.keys(table).forEach(function (term) {
+      if (term.indexOf(part) === 0) { table[term].forEach(function (d) { found.add(d); }); }
+    });
+    return Array.from(found);
+  }
+
+  function wordMatches(word, haystack, hayRuns) {
+    var parts = runs(word);
+    if (parts.some(function (p) { return isCjk(Array.from(p)[0]); })) { return haystack.indexOf(word) >= 0; }
+    return parts.every(function (p) { return hayRuns.some(function (r) { return r.indexOf(p) === 0; }); });
+  }
+
+  async function search(query) {
+    var words = normalise(query).split(/\s+/).filter(Boolean);
+    var candidates = null;
+    for (var w = 0; w < words.length; w++) {
+      var parts = runs(words[w]);
+      for (var p = 0; p < parts.length; p++) {
+        var docs = await docsFor(parts[p]);
+        if (docs !== null) { candidates = intersect(candidates, docs); }
+      }
+    }
+    if (candidates === null) { return { results: [], complete: true, tooShort: true }; }
+    candidates.sort().reverse();  // ids start with the day: newest first
+    var results = [], chunks = new Set(), i = 0;
+    for (; i < candidates.length && results.length < SHOWN; i++) {
+      var doc = candidates[i], chunk = doc.slice(3, 5);
+      if (!chunks.has(chunk) && chunks.size >= MAX_CHUNKS) { break; }
+      chunks.add(chunk);
+      var entry = (await getJSON("d/" + chunk + ".json"))[doc];
+      if (!entry) { continue; }
+      var haystack = normalise(entry[1] + "\n" + entry[4]);
+      var hayRuns = runs(haystack);
+      if (words.every(function (word) { return wordMatches(word, haystack, hayRuns); })) {
+        results.push({ url: entry[0], title: entry[1], date: entry[2], category: entry[3], text: entry[4] });
+      }
+    }
+    return { results: results, complete: i >= candidates.length, tooShort: false };
+  }
+
+  function snippet(text, words) {
+    var lower = normalise(text);
+    var parts = [];
+    words.forEach(function (w) { runs(w).forEach(function (p) { parts.push(p); }); });
+    var at = -1;
+    parts.forEach(function (p) { var k = lower.indexOf(p); if (k >= 0 && (at < 0 || k < at)) { at = k; } });
+    var start = Math.max(0, at - 40), end = Math.min(text.length, (at < 0 ? 0 : at) + 120);
+    var piece = text.slice(start, end), pieceLower = lower.slice(start, end);
+    var out = document.createElement("p");
+    if (start > 0) { out.appendChild(document.createTextNode("…")); }
+    var pos = 0;
+    while (pos < piece.length) {
+      var next = -1, len = 0;
+      parts.forEach(function (p) {
+        var k = pieceLower.indexOf(p, pos);
+        if (k >= 0 && (next < 0 || k < next)) { next = k; len = p.length; }
+      });
+      if (next < 0) { out.appendChild(document.createTextNode(piece.slice(pos))); break; }
+      out.appendChild(document.createTextNode(piece.slice(pos, next)));
+      var mark = document.createElement("mark");
+      mark.textContent = piece.slice(next, next + len);
+      out.appendChild(mark);
+      pos = next + len;
+    }
+    if (end < text.length) { out.appendChild(document.createTextNode("…")); }
+    return out;
+  }
+
+  function show(found, words) {
+    list.textContent = "";
+    if (found.tooShort) {
+      var hint = document.createElement("li");
+      hint.textContent = "Type two or more syllables (한글 두 글자 이상).";
+      list.appendChild(hint);
+      return;
+    }
+    if (!found.results.length) {
+      var none = document.createElement("li");
+      none.className = "no-results";
+      none.textContent = "No notes found.";
+      list.appendChild(none);
+      return;
+    }
+    found.results.forEach(function (r) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = root + r.url;
+      a.textContent = r.title;
+      var time = document.createElement("time");
+      time.dateTime = r.date;
+      time.textContent = r.date;
+      var cat = document.createElement("span");
+      cat.className = "category";
+      cat.textContent = r.category;
+      li.appendChild(a); li.appendChild(time); li.appendChild(cat);
+      li.appendChild(snippet(r.text, words));
+      list.appendChild(li);
+    });
+  }
+
+  async function run() {
+    var query = input.value.trim();
+    var mine = ++ticket;
+    if (!query) { list.textContent = ""; return; }
+    var found = await search(query);
+    if (mine === ticket) {
+      show(found, normalise(query).split(/\s+/).filter(Boolean));
+      form.setAttribute("data-state", "done");
+    }
+  }
+
+  var timer = null;
+  input.addEventListener("input", function () {
+    form.setAttribute("data-state", "busy");
+    clearTimeout(timer);
+    timer = setTimeout(run, 120);
+  });
+  form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+  var initial = new URLSearchParams(window.location.search).get("q");
+  if (initial) { input.value = initial; run(); }
+})();

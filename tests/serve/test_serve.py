@@ -1,0 +1,146 @@
+"""The preview server, run as a real process on a free loopback port."""
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write_note
+from tilbook.capture import init_notebook
+
+TILBOOK = [sys.executable, "-c", "from tilbook.cli import main; main()"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def get(port: int, path: str, timeout: float = 5) -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    except OSError:
+        return 0, ""
+    finally:
+        conn.close()
+
+
+def wait_for(check, seconds: float) -> float | None:  # noqa: ANN001
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        if check():
+            return time.monotonic() - started
+        time.sleep(0.05)
+    return None
+
+
+NOTE = "---\ndate: 2024-05-01\ncategory: CS\ntitle: Live note\n---\nFirst words about sockets.\n"
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]]:
+    root = tmp_path / "nb"
+    init_notebook(root)
+    write_note(root, "2024/2024-05-01-live.md", NOTE)
+    write_note(root, "2024/2024-05-02-draft.md",
+               "---\ndate: 2024-05-02\ncategory: CS\ntitle: Secret plan\ndraft: true\n---\nNot yet.\n")
+    port = free_port()
+    before = set(Path(tempfile.gettempdir()).glob("tilbook-preview-*"))
+    proc = subprocess.Popen([*TILBOOK, "serve", "--port", str(port)], cwd=root, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    assert wait_for(lambda: get(port, "/")[0] == 200, 30) is not None, "server did not start"
+    yield proc, port, root
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise
+    assert set(Path(tempfile.gettempdir()).glob("tilbook-preview-*")) == before
+
+
+def test_edit_reaches_the_page_within_two_seconds(server) -> None:  # noqa: ANN001
+    proc, port, root = server
+    url = "/2024/05/01/live/"
+    status, page = get(port, url)
+    assert status == 200 and "First words about sockets." in page
+    assert '<script src="/__tilbook__/reload.js" defer></script>' in page
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", "/__tilbook__/events")
+    stream = conn.getresponse()
+    assert stream.status == 200 and stream.getheader("Content-Type") == "text/event-stream"
+    assert stream.readline().startswith(b"event: hello")
+    note = root / "notes/2024/2024-05-01-live.md"
+    note.write_text(NOTE + "\nSecond words about select().\n", encoding="utf-8")
+    elapsed = wait_for(lambda: "Second words about select()." in get(port, url)[1], 5)
+    assert elapsed is not None and elapsed <= 2
+    lines = [stream.readline() for _ in range(4)]
+    assert any(line.startswith(b"event: reload") for line in lines)
+    conn.close()
+
+
+def listening_addresses(port: int) -> set[str]:
+    """Hex local addresses of sockets listening on `port` (from /proc/net/tcp and tcp6)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for row in Path(table).read_text().splitlines()[1:]:
+            local, state = row.split()[1], row.split()[3]
+            address, hexport = local.rsplit(":", 1)
+            if state == "0A" and int(hexport, 16) == port:
+                found.add(address)
+    return found
+
+
+def test_drafts_are_shown_with_a_banner_and_the_server_is_loopback_only(server) -> None:  # noqa: ANN001
+    proc, port, root = server
+    status, page = get(port, "/2024/05/02/draft/")
+    assert status == 200 and "Secret plan" in page and "draft-banner" in page
+    assert listening_addresses(port) == {"0100007F"}
+
+
+@pytest.mark.parametrize("path", ["/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd",
+                                  "/%2E%2E/%2E%2E/etc/passwd", "//etc/passwd", "/assets/..%5c..%5cetc%5cpasswd",
+                                  "/escape/passwd"])
+def test_traversal_gets_404(server, path: str) -> None:  # noqa: ANN001
+    proc, port, root = server
+    status, body = get(port, path)
+    assert status == 404 and "root:" not in body
+
+
+def test_broken_note_shows_overlay_and_recovers(server) -> None:  # noqa: ANN001
+    proc, port, root = server
+    note = root / "notes/2024/2024-05-01-live.md"
+    note.write_text("---\ndate: [broken\n---\n", encoding="utf-8")
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    time.sleep(1.0)
+    conn.request("GET", "/__tilbook__/events")
+    stream = conn.getresponse()
+    hello = stream.readline() + stream.readline()
+    assert b'"error": "notes/2024/2024-05-01-live.md:2: invalid front matter' in hello
+    conn.close()
+    assert get(port, "/2024/05/01/live/")[0] == 200  # the last good build is still served
+    note.write_text(NOTE + "\nFixed again.\n", encoding="utf-8")
+    assert wait_for(lambda: "Fixed again." in get(port, "/2024/05/01/live/")[1], 5) is not None
+    assert proc.poll() is None
+
+
+def test_sigterm_stops_cleanly(server) -> None:  # noqa: ANN001
+    proc, port, root = server
+    os.killpg(proc.pid, signal.SIGTERM)
+    assert proc.wait(timeout=10) == 0
+    assert b"stopped" in proc.stderr.read()
