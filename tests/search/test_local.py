@@ -1,0 +1,78 @@
+"""`tilbook search` and the SQLite index: Korean substrings of any length, English, phrases,
+filters, drafts marked, incremental refresh."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write_note
+from tilbook.importer import import_posts
+from tilbook.notes import load_notebook
+from tilbook.search.fts import connect, refresh, search
+
+
+@pytest.fixture
+def seeded(notebook: Path, seeds: tuple[Path, Path]) -> Path:
+    import_posts(notebook, list(seeds))
+    return notebook
+
+
+def dates(root: Path, query: str, **filters: str) -> list[str]:
+    con = connect(root)
+    refresh(con, load_notebook(root))
+    return [hit.date for hit in search(con, query, limit=100, **filters)]
+
+
+def test_two_syllable_korean_finds_inside_longer_words(seeded: Path) -> None:
+    assert dates(seeded, "모듈") == ["2021-09-30"]
+    assert sorted(dates(seeded, "텐서")) == ["2021-04-25", "2021-05-11", "2021-09-20"]
+
+
+def test_korean_with_particle_and_long_words(seeded: Path) -> None:
+    assert dates(seeded, "텐서플로우") == ["2021-04-25"]
+    assert dates(seeded, "플로우") == ["2021-04-25"]
+
+
+def test_english_case_insensitive_mixed_and_phrase(seeded: Path) -> None:
+    assert dates(seeded, "IMMUTABLE") == ["2021-05-24"]
+    assert dates(seeded, "immutable로") == ["2021-05-24"]
+    assert dates(seeded, '"batch normalization"') == ["2021-05-11"]
+    assert dates(seeded, '"normalization batch"') == []
+
+
+def test_all_words_must_match_and_filters(seeded: Path) -> None:
+    assert dates(seeded, "텐서 squeeze") == ["2021-09-20"]
+    assert sorted(dates(seeded, "텐서", category="ml library")) == ["2021-04-25", "2021-05-11", "2021-09-20"]
+    assert dates(seeded, "텐서", category="Python") == []
+    assert sorted(dates(seeded, "텐서", tag="tensorflow")) == ["2021-04-25", "2021-05-11"]
+
+
+def test_code_identifiers_are_kept(seeded: Path) -> None:
+    assert dates(seeded, "is_traning") == ["2021-05-11"]
+
+
+def test_refresh_is_incremental_and_drafts_are_marked(notebook: Path) -> None:
+    write_note(notebook, "2024/a.md", "---\ndate: 2024-01-01\ncategory: CS\n---\n함수형 프로그래밍 메모.\n")
+    con = connect(notebook)
+    assert refresh(con, load_notebook(notebook)) == (1, 0)
+    assert refresh(con, load_notebook(notebook)) == (0, 0)
+    write_note(notebook, "2024/a.md", "---\ndate: 2024-01-01\ncategory: CS\ndraft: true\n---\n클로저 메모.\n")
+    write_note(notebook, "2024/b.md", "---\ndate: 2024-01-02\ncategory: CS\n---\n함수 합성.\n")
+    assert refresh(con, load_notebook(notebook)) == (2, 0)
+    hits = search(con, "메모")
+    assert [(h.path, h.draft) for h in hits] == [("notes/2024/a.md", True)]
+    assert [h.path for h in search(con, "함수")] == ["notes/2024/b.md"]
+    (notebook / "notes/2024/b.md").unlink()
+    assert refresh(con, load_notebook(notebook)) == (0, 1)
+    assert search(con, "함수") == []
+
+
+def test_cli_json_and_exit_status(seeded: Path, tilbook) -> None:  # noqa: ANN001
+    result = tilbook("search", "모듈", "--json", cwd=seeded)
+    rows = [json.loads(line) for line in result.out.splitlines()]
+    assert result.code == 0 and [r["date"] for r in rows] == ["2021-09-30"]
+    assert set(rows[0]) >= {"date", "category", "title", "snippet", "path", "draft"}
+    assert "<mark>모듈</mark>" in rows[0]["snippet"] and rows[0]["category"] == "Python"
+    assert tilbook("search", "없는단어조합", cwd=seeded).code == 1

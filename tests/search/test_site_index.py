@@ -1,0 +1,89 @@
+"""The site's static search index: query semantics, determinism, incremental shards, and the
+search box in headless Chromium."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.browser import browser_page, screenshot, static_server
+from tilbook.search.site_index import SearchRecord, build_site_index, search_files
+
+RECORDS = [
+    SearchRecord("2024/01/01/a/", "2024/01/01/a/", "텐서플로우의 map_fn", "2024-01-01", "ML library", ("tensorflow",),
+                 "텐서플로우의 map_fn은 텐서 리스트에 함수를 적용합니다. Immutable values help."),
+    SearchRecord("2024/01/02/b/", "2024/01/02/b/", "모듈성", "2024-01-02", "Python", ("python",),
+                 "파이썬 모듈과 모듈성에 대해 정리합니다. A generator is lazy."),
+    SearchRecord("2024/01/03/c/", "2024/01/03/c/", "플로우 없는 노트", "2024-01-03", "CS", (),
+                 "데이터 흐름과 immutable로 만든 객체."),
+]
+
+
+def urls(query: str, records: list[SearchRecord] = RECORDS) -> list[str]:
+    return [r["url"] for r in search_files(build_site_index(records), query)]
+
+
+def test_korean_substrings_english_prefixes_and_mixed() -> None:
+    assert urls("텐서") == ["2024/01/01/a/"]
+    assert urls("플로우") == ["2024/01/03/c/", "2024/01/01/a/"]
+    assert urls("모듈") == ["2024/01/02/b/"]
+    assert urls("gen") == ["2024/01/02/b/"]
+    assert urls("IMMUT") == ["2024/01/03/c/", "2024/01/01/a/"]
+    assert urls("immutable로") == ["2024/01/03/c/"]
+    assert urls("텐서 함수") == ["2024/01/01/a/"]
+    assert urls("없는말") == []
+
+
+def test_index_is_deterministic_and_one_change_touches_few_shards() -> None:
+    first = build_site_index(RECORDS)
+    assert build_site_index(list(reversed(RECORDS))) == first
+    changed = [RECORDS[0], RECORDS[1], SearchRecord(*[getattr(RECORDS[2], f) for f in ("id", "url", "title", "date", "category", "tags")],
+                                                    text=RECORDS[2].text + " 새로운낱말")]
+    second = build_site_index(changed)
+    differing = sorted(k for k in set(first) | set(second) if first.get(k) != second.get(k))
+    assert all(k.startswith(("t/", "d/")) for k in differing)
+    assert len([k for k in differing if k.startswith("d/")]) == 1
+    assert 0 < len(differing) <= 8  # the new word's bigram shards and the note's document chunk
+
+
+def test_cache_reuses_tokenisation() -> None:
+    cache: dict = {}
+    build_site_index(RECORDS, cache)
+    assert len(cache) == 3
+    build_site_index(RECORDS[:2], cache)
+    assert len(cache) == 2
+
+
+@pytest.mark.browser
+def test_search_box_in_chromium(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "assets").mkdir(parents=True)
+    for rel, data in build_site_index(RECORDS).items():
+        (site / "search" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / "search" / rel).write_bytes(data)
+    shutil.copy(Path(__file__).resolve().parents[2] / "src/tilbook/theme/static/search.js", site / "assets/search.js")
+    (site / "index.html").write_text(
+        '<!doctype html><html><head><meta charset="utf-8"><script src="assets/search.js" defer></script></head><body>'
+        '<form class="search" role="search" action="search/" data-search-root=""><input id="search-input" name="q" '
+        'type="search"><ol id="search-results" aria-live="polite"></ol></form></body></html>', encoding="utf-8")
+    with static_server(site, {"Content-Security-Policy": "default-src 'self'"}) as base, browser_page() as page:
+        errors: list[str] = []
+        # a query word with no shard is a 404 by design (no list of shards to download first)
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "404" not in m.text else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(base)
+
+        def results(query: str) -> list[str]:
+            page.fill("#search-input", "")
+            page.type("#search-input", query)
+            page.wait_for_selector("form.search[data-state=done]")
+            return page.eval_on_selector_all("#search-results li a", "els => els.map(e => e.getAttribute('href'))")
+
+        assert results("모듈") == ["2024/01/02/b/"]
+        assert results("플로우") == ["2024/01/03/c/", "2024/01/01/a/"]
+        assert results("immu") == ["2024/01/03/c/", "2024/01/01/a/"]
+        assert page.eval_on_selector_all("#search-results mark", "els => els.map(e => e.textContent)")[:1] == ["immu"]
+        screenshot(page, "search-box")
+        assert results("없는말") == []
+        assert errors == []
