@@ -11,8 +11,11 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_write(path: Path, data: bytes | str) -> None:
-    """Replace `path` with `data` atomically (temp file + fsync + rename)."""
+def atomic_write(path: Path, data: bytes | str, *, durable: bool = True) -> None:
+    """Replace `path` with `data` atomically (temp file + fsync + rename).
+
+    `durable=False` skips the fsync (still atomic for readers and crashes of the process; only a
+    power loss could lose the new bytes): for build output, which can always be rebuilt."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -20,7 +23,8 @@ def atomic_write(path: Path, data: bytes | str) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if path.exists():
             os.chmod(tmp_name, path.stat().st_mode & 0o777)
         os.replace(tmp_name, path)
@@ -41,7 +45,7 @@ def write_if_changed(path: Path, data: bytes | str) -> bool:
     return True
 
 
-def create_exclusive(path: Path, data: str) -> None:
+def create_exclusive(path: Path, data: str, *, durable: bool = True) -> None:
     """Create `path` with `data`; raises FileExistsError rather than replace anything.
 
     The content is written to a temp file first and hard-linked into place, so the target
@@ -53,7 +57,8 @@ def create_exclusive(path: Path, data: str) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data.encode("utf-8"))
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:  # bulk writers pass False and call os.sync() once at the end
+                os.fsync(handle.fileno())
         os.link(tmp_name, path)
     finally:
         Path(tmp_name).unlink(missing_ok=True)

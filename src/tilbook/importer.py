@@ -6,6 +6,7 @@ report file per post under `import-reports/`.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from .digest import DigestPost, Entry, Finding, note_body_with_definitions, pars
 from .fsutil import write_if_changed
 from .mdtext import split_definitions
 from .model import Note
-from .notes import format_note, load_notebook, read_note, rewrite_note, title_slug, write_new_note, derive_title
+from .notes import TakenNames, derive_title, format_note, load_notebook, read_note, rewrite_note, title_slug, write_new_note
 
 REPORTS_DIR = "import-reports"
 
@@ -63,21 +64,24 @@ def import_posts(root: Path, paths: list[Path], *, dry_run: bool = False) -> Imp
     posts.sort(key=lambda post: post.style != "category")
     existing: dict[tuple[object, str], Note] = {merge_key(n.date, n.body): n for n in notebook.notes}
     categories = dict(notebook.config.categories)
+    taken = TakenNames(root)
     for post in posts:
         result.findings += [(post.path, f) for f in post.findings]
         for entry in post.entries:
-            _place(root, post, entry, existing, categories, result, dry_run)
+            _place(root, post, entry, existing, categories, result, dry_run, taken)
         if not dry_run:
             report = root / REPORTS_DIR / f"{post.path.stem}.md"
             write_if_changed(report, _report(post))
             result.reports.append(report)
     if result.new_categories and not dry_run:
         add_categories(root / CONFIG_NAME, result.new_categories)
+    if result.created and not dry_run:
+        os.sync()  # new notes were written without one fsync each: flush them all at once
     return result
 
 
 def _place(root: Path, post: DigestPost, entry: Entry, existing: dict[tuple[object, str], Note],
-           categories: dict[str, str], result: ImportResult, dry_run: bool) -> None:
+           categories: dict[str, str], result: ImportResult, dry_run: bool, taken: TakenNames) -> None:
     body = note_body_with_definitions(entry)
     key = merge_key(entry.date, body)
     tags = list(dict.fromkeys(entry.tags + ([post.topic] if post.topic else [])))
@@ -109,6 +113,6 @@ def _place(root: Path, post: DigestPost, entry: Entry, existing: dict[tuple[obje
         existing[key] = read_note(planned, root, text.encode("utf-8"))
         result.created.append(planned)
         return
-    path = write_new_note(root, text, entry.date, title_slug(title, body))
-    existing[key] = read_note(path, root)
+    path = write_new_note(root, text, entry.date, title_slug(title, body), taken, durable=False)
+    existing[key] = read_note(path, root, text.encode("utf-8"))
     result.created.append(path)

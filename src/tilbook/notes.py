@@ -19,7 +19,7 @@ from .errors import InputError, NotebookNotFound
 from .frontmatter import decode, split_front_matter, validate_fields
 from .fsutil import atomic_write, create_exclusive
 from .model import Note, Notebook
-from .slugs import nfc, slugify, unique_slug
+from .slugs import nfc, slugify, unique_slug, url_key
 
 NOTES_DIR = "notes"
 CACHE_DIR = ".tilbook-cache"
@@ -180,22 +180,39 @@ def format_note(*, date: dt.date, category: str, tags: list[str] | tuple[str, ..
     return "\n".join(lines) + "\n" + body.strip("\n") + "\n"
 
 
-def note_path(root: Path, date: dt.date, slug: str) -> Path:
+class TakenNames:
+    """File stems already used per year folder, listed once (a bulk import asks thousands of times)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.by_folder: dict[Path, set[str]] = {}
+
+    def get(self, folder: Path) -> set[str]:
+        if folder not in self.by_folder:
+            self.by_folder[folder] = {url_key(p.stem) for p in folder.glob("*.md")} if folder.is_dir() else set()
+        return self.by_folder[folder]
+
+
+def note_path(root: Path, date: dt.date, slug: str, taken: TakenNames | None = None) -> Path:
     """`notes/YYYY/YYYY-MM-DD-slug.md`, with `-2`, `-3`... when the name is taken (case-folded)."""
     folder = root / NOTES_DIR / f"{date.year:04d}"
-    taken = {p.stem for p in folder.glob("*.md")} if folder.is_dir() else set()
-    stem = unique_slug(f"{date.isoformat()}-{slug}", taken)
+    names = (taken or TakenNames(root)).get(folder)
+    stem = unique_slug(f"{date.isoformat()}-{slug}", names)
     return folder / f"{stem}.md"
 
 
-def write_new_note(root: Path, text: str, date: dt.date, slug: str) -> Path:
+def write_new_note(root: Path, text: str, date: dt.date, slug: str, taken: TakenNames | None = None,
+                   *, durable: bool = True) -> Path:
     """Create a new note file; never replaces an existing one (retries the next free name)."""
+    taken = taken or TakenNames(root)
     for _ in range(100):
-        path = note_path(root, date, slug)
+        path = note_path(root, date, slug, taken)
         try:
-            create_exclusive(path, text)
+            create_exclusive(path, text, durable=durable)
+            taken.get(path.parent).add(url_key(path.stem))
             return path
         except FileExistsError:
+            taken.by_folder.pop(path.parent, None)  # someone else wrote there: list it again
             continue
     raise InputError(path, None, "could not find a free file name", hint="pass a different --title")
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 
 MAX_SLUG_LENGTH = 80
 _DROP = re.compile(r"[^\w\s-]", re.UNICODE)
@@ -34,9 +33,8 @@ def url_key(url: str) -> str:
     return nfc(url).casefold()
 
 
-def unique_slug(slug: str, taken: Iterable[str] | set[str]) -> str:
-    """`slug`, or `slug-2`, `slug-3`... whichever is not in `taken` (compared case-folded)."""
-    folded = {url_key(s) for s in taken}
+def unique_slug(slug: str, folded: set[str]) -> str:
+    """`slug`, or `slug-2`, `slug-3`... whichever is not in `folded` (names already passed through url_key)."""
     candidate, n = slug, 2
     while url_key(candidate) in folded:
         candidate = f"{slug}-{n}"

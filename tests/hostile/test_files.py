@@ -29,8 +29,8 @@ def test_new_takes_the_next_name_when_the_target_appears(notebook: Path, monkeyp
     real = notes_module.note_path
     squatter = notebook / "notes/2024/2024-01-01-race.md"
 
-    def racing(root: Path, date, slug: str) -> Path:  # noqa: ANN001
-        path = real(root, date, slug)
+    def racing(root: Path, date, slug: str, taken=None) -> Path:  # noqa: ANN001
+        path = real(root, date, slug, taken)
         if not squatter.exists():  # another process creates the file between choosing and writing
             squatter.parent.mkdir(parents=True, exist_ok=True)
             squatter.write_text("written by someone else", encoding="utf-8")
@@ -104,7 +104,38 @@ def test_sigkill_during_a_build_leaves_the_previous_site(notebook: Path, tmp_pat
     leftovers = [p.name for p in tmp_path.iterdir() if p.name not in ("out", "nb")]
     build_site(notebook, out)  # the next build cleans what the killed one left
     assert [p.name for p in tmp_path.iterdir() if p.name not in ("out", "nb")] == []
-    assert all("tilbook-staging" in name for name in leftovers)
+    assert all(name == ".out.tilbook-pending" for name in leftovers)
+
+
+def test_a_build_killed_after_its_commit_point_is_rolled_forward(notebook: Path, tmp_path: Path) -> None:
+    from tilbook.site.build import build_site
+    from tilbook.site import writer as writer_module
+    _corpus(notebook, 20, "Before")
+    out = tmp_path / "out"
+    build_site(notebook, out)
+    _corpus(notebook, 20, "After")
+    real_apply = writer_module._apply
+
+    def killed(out_dir: Path, pending: Path) -> None:
+        raise KeyboardInterrupt("SIGKILL stand-in, right after the journal was written")
+
+    writer_module._apply = killed
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            build_site(notebook, out)
+    finally:
+        writer_module._apply = real_apply
+    assert (tmp_path / ".out.tilbook-pending" / "journal.json").is_file()
+    writer_module.recover(out)  # what the next build does first
+    assert not (tmp_path / ".out.tilbook-pending").exists()
+    assert "After note 3" in next(out.glob("2023/04/04/*/index.html")).read_text(encoding="utf-8")
+    build_site(notebook, out)
+    cold = tmp_path / "cold"
+    import shutil
+    shutil.rmtree(notebook / ".tilbook-cache")
+    build_site(notebook, cold)
+    tree = lambda root: {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}  # noqa: E731
+    assert tree(out) == tree(cold)
 
 
 @pytest.mark.parametrize("where", ["notebook", "notes", "parent", "home", "root"])

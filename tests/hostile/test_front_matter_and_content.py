@@ -15,7 +15,7 @@ CASES = {
                       "notes/2024/hostile.md:4: invalid front matter: a YAML tag that would construct an object "
                       "(tag:yaml.org,2002:python/object/apply:os.system) (front matter holds plain values only; remove the `!!` tag)"),
     "billion laughs": ("---\ndate: 2024-01-01\ncategory: CS\na: &a [\"lol\",\"lol\",\"lol\"]\nb: &b [*a,*a,*a]\nc: [*b,*b,*b]\n---\nx\n",
-                       "notes/2024/hostile.md:5: invalid front matter: anchors and aliases (*name) are not allowed (fix the YAML syntax)"),
+                       "notes/2024/hostile.md:4: invalid front matter: anchors and aliases (*name) are not allowed (fix the YAML syntax)"),
     "duplicate keys": ("---\ndate: 2024-01-01\ncategory: CS\ndate: 2024-01-02\n---\nx\n",
                        "notes/2024/hostile.md:4: invalid front matter: duplicate key `date` (fix the YAML syntax)"),
     "not a mapping": ("---\njust a sentence\n---\nx\n",

@@ -62,7 +62,7 @@ BAD = {
     "string draft": ('---\ndate: 2022-05-02\ncategory: CS\ndraft: "yes"\n---\nbody\n', ":4: `draft` is 'yes', not a boolean"),
     "yaml 1.1 yes": ("---\ndate: 2022-05-02\ncategory: CS\ndraft: yes\n---\nbody\n", ":4: `draft` is 'yes', not a boolean"),
     "alias bomb": ("---\ndate: 2022-05-02\ncategory: CS\na: &a [x, x]\nb: [*a, *a]\n---\nbody\n",
-                   ":5: invalid front matter: anchors and aliases"),
+                   ":4: invalid front matter: anchors and aliases"),
     "duplicate key": ("---\ndate: 2022-05-02\ncategory: CS\ncategory: ML\n---\nbody\n", ":4: invalid front matter: duplicate key `category`"),
     "not a mapping": ("---\n- a\n- b\n---\nbody\n", ":2: front matter is not a set of `key: value` fields"),
     "unclosed": ("---\ndate: 2022-05-02\nbody\n", ":1: front matter is not closed"),

@@ -6,6 +6,7 @@ a failed build leaves the previous site as it was.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import re
 import time
@@ -329,7 +330,8 @@ def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, str
         raise BuildError(f"{len(site.warnings)} warnings and --strict: nothing was written",
                          hint="fix them, e.g. " + str(site.warnings[0]))
 
-    with SiteWriter(target) as writer:
+    manifest = cache_folder / f"site-manifest-{hashlib.sha1(str(target).encode()).hexdigest()[:12]}.json"
+    with SiteWriter(target, manifest) as writer:
         for rel in sorted(site.files):
             writer.write(rel, site.files[rel])
         for rel in sorted(site.media):

@@ -1,16 +1,16 @@
-"""The one writer of a site: every path resolved inside the output folder, nothing else touched.
+"""The one writer of a site: every path checked to stay inside the output folder.
 
-A build writes into a staging folder beside OUT that starts as a hard-linked copy of the previous
-site; files whose bytes did not change are left alone (same inode, same mtime), changed files are
-replaced atomically (which breaks the link, so the live site never changes under a reader), files
-the new plan does not have are removed, and the staging folder is exchanged with OUT in one step.
-A failed or killed build leaves the previous site whole; its staging folder is removed next time.
+Only files whose bytes changed are written, so unchanged files keep their mtime (rsync-style
+deploys and the preview server see only real changes). A build never touches the live site until
+it is complete: new and changed files go to a pending folder beside OUT, then a journal listing
+every move and deletion is written (the commit point), then the moves are applied. A build killed
+before the journal leaves the previous site exactly as it was (the pending folder is removed by
+the next build); one killed while applying is rolled forward by the next build.
 """
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import errno
+import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -21,7 +21,8 @@ from ..fsutil import atomic_write
 
 MARKER = ".tilbook-site"
 DRAFT_MARKER = ".tilbook-drafts"
-STAGING_TAG = ".tilbook-staging-"
+PENDING_TAG = ".tilbook-pending"
+JOURNAL = "journal.json"
 
 
 def check_output_folder(out: Path, notebook_root: Path, notes_dir: Path) -> Path:
@@ -50,25 +51,6 @@ def check_output_folder(out: Path, notebook_root: Path, notes_dir: Path) -> Path
     return out
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two folders (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    if result != 0:
-        err = ctypes.get_errno()
-        if err in (errno.EINVAL, errno.ENOSYS, errno.EPERM):
-            return False
-        raise OSError(err, os.strerror(err), str(a))
-    return True
-
-
 def safe_relpath(rel: str) -> PurePosixPath:
     """Validate a site-relative path: no absolute paths, `..`, backslashes or NUL."""
     if "\x00" in rel or "\\" in rel or rel.startswith("/"):
@@ -79,56 +61,88 @@ def safe_relpath(rel: str) -> PurePosixPath:
     return path
 
 
-class SiteWriter:
-    """Stage a site, write only changed files, then swap it in."""
+def _digest(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
 
-    def __init__(self, out: Path) -> None:
+
+class SiteWriter:
+    """Collect a site's files, write the changed ones beside OUT, then move them in."""
+
+    def __init__(self, out: Path, manifest_path: Path | None = None) -> None:
         self.out = out
-        self.staging = out.parent / f".{out.name}{STAGING_TAG}{os.getpid()}"
+        self.pending = out.parent / f".{out.name}{PENDING_TAG}"
+        self.manifest_path = manifest_path
+        self.manifest: dict[str, list[object]] = {}
         self.written: set[str] = set()
+        self.moves: list[str] = []
         self.changed = 0
         self.unchanged = 0
+        self._lock_fd: int | None = None
 
     def __enter__(self) -> "SiteWriter":
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        for stale in self.out.parent.glob(f".{self.out.name}{STAGING_TAG}*"):
-            shutil.rmtree(stale, ignore_errors=True)  # left by a killed build
-        if self.out.is_dir() and (self.out / MARKER).is_file():
-            _link_tree(self.out, self.staging)
-        else:
-            self.staging.mkdir()
+        self._lock_fd = os.open(self.out.parent, os.O_RDONLY)
+        try:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+            raise BuildError(f"another tilbook build is writing {self.out}", hint="wait for it to finish") from None
+        recover(self.out)
+        self.pending.mkdir()
+        self.manifest = self._load_manifest()
         return self
 
     def __exit__(self, kind: object, value: object, trace: object) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        if not (self.pending / JOURNAL).is_file():  # past the commit point, the next build rolls forward
+            shutil.rmtree(self.pending, ignore_errors=True)
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+
+    def _load_manifest(self) -> dict[str, list[object]]:
+        """What the last build wrote (size, mtime, hash per file), if OUT still matches it."""
+        if self.manifest_path is None or not (self.out / MARKER).is_file():
+            return {}
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            return data["files"] if data.get("out") == str(self.out) else {}
+        except (OSError, ValueError, KeyError):
+            return {}
+
+    def _same_as_before(self, rel: str, path: Path, digest: str | None) -> bool:
+        known = self.manifest.get(rel)
+        if known is None:
+            return False
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return False
+        return [stat.st_size, stat.st_mtime_ns] == known[:2] and (digest is None or digest == known[2])
 
     def target(self, rel: str) -> Path:
-        path = self.staging.joinpath(*safe_relpath(rel).parts)
-        if not path.resolve().is_relative_to(self.staging.resolve()):
-            raise BuildError(f"output path {rel!r} leaves the site folder", hint="check slugs and templates")
-        return path
+        return self.out.joinpath(*safe_relpath(rel).parts)
 
     def write(self, rel: str, data: bytes | str) -> bool:
-        """Write one file of the new site; True when its bytes changed."""
+        """Add one file of the new site; True when its bytes differ from the live one."""
         if rel in self.written:
             raise BuildError(f"two outputs were written to {rel}", hint="this is a tilbook bug: please report it")
         payload = data.encode("utf-8") if isinstance(data, str) else data
         path = self.target(rel)
         self.written.add(rel)
-        try:
-            if path.stat().st_size == len(payload) and path.read_bytes() == payload:
-                self.unchanged += 1
-                return False
-        except FileNotFoundError:
-            pass
-        atomic_write(path, payload)  # a new inode: the live site's hard link is left untouched
+        digest = _digest(payload)
+        if self._same_as_before(rel, path, digest) or (rel not in self.manifest and _equal_file(path, payload)):
+            self.unchanged += 1
+            return False
+        staged = self.pending.joinpath(*PurePosixPath(rel).parts)
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.write_bytes(payload)
+        self.moves.append(rel)
         self.changed += 1
         return True
 
     def keep(self, rel: str) -> bool:
-        """Keep the previous build's file as it is (its inputs did not change); False if absent."""
-        path = self.target(rel)
-        if path.is_file():
+        """Keep the live file as the last build wrote it; False (write it instead) if it changed."""
+        if self._same_as_before(rel, self.target(rel), None):
             self.written.add(rel)
             self.unchanged += 1
             return True
@@ -138,41 +152,91 @@ class SiteWriter:
         return self.write(rel, source.read_bytes())
 
     def commit(self, *, drafts: bool, info: dict[str, object]) -> int:
-        """Remove files the new site does not have, mark the site, and swap it in. Returns removals."""
-        removed = 0
-        for folder, dirs, files in os.walk(self.staging, topdown=False):
-            for name in files:
-                rel = Path(folder, name).relative_to(self.staging).as_posix()
-                if rel not in self.written and rel not in (MARKER, DRAFT_MARKER):
-                    Path(folder, name).unlink()
-                    removed += 1
-            if folder != str(self.staging) and not os.listdir(folder):
-                os.rmdir(folder)
-        atomic_write(self.staging / MARKER, json.dumps(info, sort_keys=True) + "\n")
-        draft_marker = self.staging / DRAFT_MARKER
+        """Journal, then apply: move staged files in, delete what the new site lacks. Returns deletions."""
+        live = set(self.manifest) if self.manifest else _walk(self.out)
+        deletes = sorted(rel for rel in live if rel not in self.written and rel not in (MARKER, DRAFT_MARKER))
+        marker = json.dumps(info, sort_keys=True) + "\n"
+        (self.pending / MARKER).write_text(marker, encoding="utf-8")
+        moves = [*self.moves, MARKER]
         if drafts:
-            atomic_write(draft_marker, "This build shows drafts: do not publish it.\n")
+            (self.pending / DRAFT_MARKER).write_text("This build shows drafts: do not publish it.\n", encoding="utf-8")
+            moves.append(DRAFT_MARKER)
         else:
-            draft_marker.unlink(missing_ok=True)
-        if self.out.exists():
-            if not _exchange(self.staging, self.out):
-                old = self.out.parent / f".{self.out.name}.tilbook-old-{os.getpid()}"
-                os.rename(self.out, old)
-                os.rename(self.staging, self.out)
-                self.staging = old
-        else:
-            os.rename(self.staging, self.out)
-        return removed
+            deletes.append(DRAFT_MARKER)
+        atomic_write(self.pending / JOURNAL, json.dumps({"moves": moves, "deletes": deletes}), durable=False)
+        _apply(self.out, self.pending)
+        if self.manifest_path is not None:
+            self._save_manifest()
+        return len([d for d in deletes if d != DRAFT_MARKER])
 
-
-def _link_tree(source: Path, target: Path) -> None:
-    """Hard-link every file of `source` into a new `target` tree (copy where links fail)."""
-    for folder, dirs, files in os.walk(source):
-        rel = os.path.relpath(folder, source)
-        dest = target / rel if rel != "." else target
-        dest.mkdir(parents=True, exist_ok=True)
-        for name in files:
+    def _save_manifest(self) -> None:
+        files: dict[str, list[object]] = {}
+        for rel in self.written:
+            path = self.target(rel)
             try:
-                os.link(os.path.join(folder, name), dest / name)
+                stat = path.stat()
+            except FileNotFoundError:
+                continue
+            known = self.manifest.get(rel)
+            if rel in self.moves or known is None or known[:2] != [stat.st_size, stat.st_mtime_ns]:
+                files[rel] = [stat.st_size, stat.st_mtime_ns, _digest(path.read_bytes())]
+            else:
+                files[rel] = known
+        assert self.manifest_path is not None
+        atomic_write(self.manifest_path, json.dumps({"out": str(self.out), "files": files}), durable=False)
+
+
+def _equal_file(path: Path, payload: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(payload) and path.read_bytes() == payload
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+
+
+def _walk(out: Path) -> set[str]:
+    found: set[str] = set()
+    if out.is_dir():
+        for folder, _, files in os.walk(out):
+            found.update(Path(folder, name).relative_to(out).as_posix() for name in files)
+    return found
+
+
+def _apply(out: Path, pending: Path) -> None:
+    """Carry out a journal: every move (os.replace, atomic per file) and deletion; idempotent."""
+    journal = json.loads((pending / JOURNAL).read_text(encoding="utf-8"))
+    out.mkdir(parents=True, exist_ok=True)
+    made: set[Path] = set()
+    for rel in journal["moves"]:
+        source = pending.joinpath(*PurePosixPath(rel).parts)
+        if not source.exists():
+            continue  # applied before a crash
+        target = out.joinpath(*PurePosixPath(rel).parts)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        os.replace(source, target)
+    emptied: set[Path] = set()
+    for rel in journal["deletes"]:
+        target = out.joinpath(*PurePosixPath(rel).parts)
+        try:
+            target.unlink()
+            emptied.add(target.parent)
+        except FileNotFoundError:
+            pass
+    for folder in sorted(emptied, key=lambda p: len(p.parts), reverse=True):
+        while folder != out and folder.is_relative_to(out):
+            try:
+                folder.rmdir()
             except OSError:
-                shutil.copy2(os.path.join(folder, name), dest / name)
+                break
+            folder = folder.parent
+    shutil.rmtree(pending, ignore_errors=True)
+
+
+def recover(out: Path) -> None:
+    """Finish a build that was killed after its commit point; drop one killed before it."""
+    pending = out.parent / f".{out.name}{PENDING_TAG}"
+    if (pending / JOURNAL).is_file():
+        _apply(out, pending)
+    elif pending.exists():
+        shutil.rmtree(pending, ignore_errors=True)
