@@ -46,9 +46,9 @@ _StrictResolver.yaml_implicit_resolvers = {
 _StrictResolver.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL, list("tTfF"))
 
 if getattr(yaml, "__with_libyaml__", False):  # libyaml parses ~10x faster; same rules on top
-    class _StrictLoader(yaml.cyaml.CParser, _StrictConstructor, _StrictResolver):  # type: ignore[misc]
+    class _StrictLoader(yaml.cyaml.CParser, _StrictConstructor, _StrictResolver):  # type: ignore[misc, name-defined]
         def __init__(self, stream: str) -> None:
-            yaml.cyaml.CParser.__init__(self, stream)
+            yaml.cyaml.CParser.__init__(self, stream)  # type: ignore[attr-defined]
             _StrictConstructor.__init__(self)
             _StrictResolver.__init__(self)
     _EVENT_PARSER: Any = yaml.cyaml.CSafeLoader
@@ -72,7 +72,7 @@ def _refuse_aliases(front_text: str) -> None:
     for event in yaml.parse(front_text, Loader=_EVENT_PARSER):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise yaml.MarkedYAMLError("while reading front matter", None,
-                                       "anchors and aliases (*name) are not allowed", event.start_mark)
+                                       "anchors and aliases (*name) are not allowed", event.start_mark)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)

@@ -113,7 +113,8 @@ def test_a_build_killed_after_its_commit_point_is_rolled_forward(notebook: Path,
     _corpus(notebook, 20, "Before")
     out = tmp_path / "out"
     build_site(notebook, out)
-    _corpus(notebook, 20, "After")
+    edited = notebook / "notes/2023/2023-04-04-n3.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Before note 3", "After note 3"), encoding="utf-8")
     real_apply = writer_module._apply
 
     def killed(out_dir: Path, pending: Path) -> None:

@@ -2,13 +2,20 @@
 
 Only files whose bytes changed are written, so unchanged files keep their mtime (rsync-style
 deploys and the preview server see only real changes). A build never touches the live site until
-it is complete: new and changed files go to a pending folder beside OUT, then a journal listing
-every move and deletion is written (the commit point), then the moves are applied. A build killed
-before the journal leaves the previous site exactly as it was (the pending folder is removed by
-the next build); one killed while applying is rolled forward by the next build.
+it is complete: new and changed files go to a pending folder beside OUT. Then either
+- most of the site changed: the few unchanged files are hard-linked into the pending folder and it
+  is exchanged with OUT in one atomic rename (RENAME_EXCHANGE), so readers and a SIGKILL see the
+  old site or the new one, never a mix; or
+- a few files changed (the usual edit): a journal listing every move and deletion is written (the
+  commit point) and the moves are applied, each file replaced atomically. A build killed before
+  the journal leaves the previous site exactly as it was; one killed in the (milliseconds long)
+  apply step is completed by the next build.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import errno
 import fcntl
 import hashlib
 import json
@@ -23,6 +30,8 @@ MARKER = ".tilbook-site"
 DRAFT_MARKER = ".tilbook-drafts"
 PENDING_TAG = ".tilbook-pending"
 JOURNAL = "journal.json"
+SWAP_FRACTION = 0.5
+"""Above this share of changed files, the whole site is swapped in atomically."""
 
 
 def check_output_folder(out: Path, notebook_root: Path, notes_dir: Path) -> Path:
@@ -152,22 +161,46 @@ class SiteWriter:
         return self.write(rel, source.read_bytes())
 
     def commit(self, *, drafts: bool, info: dict[str, object]) -> int:
-        """Journal, then apply: move staged files in, delete what the new site lacks. Returns deletions."""
+        """Swap or journal the new site in (see the module docstring). Returns deletions."""
         live = set(self.manifest) if self.manifest else _walk(self.out)
         deletes = sorted(rel for rel in live if rel not in self.written and rel not in (MARKER, DRAFT_MARKER))
-        marker = json.dumps(info, sort_keys=True) + "\n"
-        (self.pending / MARKER).write_text(marker, encoding="utf-8")
+        (self.pending / MARKER).write_text(json.dumps(info, sort_keys=True) + "\n", encoding="utf-8")
         moves = [*self.moves, MARKER]
         if drafts:
             (self.pending / DRAFT_MARKER).write_text("This build shows drafts: do not publish it.\n", encoding="utf-8")
             moves.append(DRAFT_MARKER)
         else:
             deletes.append(DRAFT_MARKER)
-        atomic_write(self.pending / JOURNAL, json.dumps({"moves": moves, "deletes": deletes}), durable=False)
-        _apply(self.out, self.pending)
+        if not self.out.exists() or len(self.moves) + len(deletes) > SWAP_FRACTION * max(len(live), 1):
+            self._swap()
+        else:
+            atomic_write(self.pending / JOURNAL, json.dumps({"moves": moves, "deletes": deletes}), durable=False)
+            _apply(self.out, self.pending)
         if self.manifest_path is not None:
             self._save_manifest()
         return len([d for d in deletes if d != DRAFT_MARKER])
+
+    def _swap(self) -> None:
+        """Complete the pending folder with links to unchanged files, then exchange it with OUT."""
+        staged = set(self.moves)
+        for rel in self.written - staged:
+            source = self.target(rel)
+            link = self.pending.joinpath(*PurePosixPath(rel).parts)
+            link.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, link)
+            except OSError:
+                shutil.copy2(source, link)
+        if not self.out.exists():
+            os.rename(self.pending, self.out)
+            return
+        if not _exchange(self.pending, self.out):
+            old = self.out.parent / f".{self.out.name}.tilbook-old"
+            shutil.rmtree(old, ignore_errors=True)
+            os.rename(self.out, old)
+            os.rename(self.pending, self.out)
+            os.rename(old, self.pending)
+        shutil.rmtree(self.pending, ignore_errors=True)  # the previous site, now beside OUT
 
     def _save_manifest(self) -> None:
         files: dict[str, list[object]] = {}
@@ -184,6 +217,21 @@ class SiteWriter:
                 files[rel] = known
         assert self.manifest_path is not None
         atomic_write(self.manifest_path, json.dumps({"out": str(self.out), "files": files}), durable=False)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two folders (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    renameat2 = getattr(ctypes.CDLL(libc_name, use_errno=True), "renameat2", None) if libc_name else None
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) != 0:
+        err = ctypes.get_errno()
+        if err in (errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.EXDEV):
+            return False
+        raise OSError(err, os.strerror(err), str(a))
+    return True
 
 
 def _equal_file(path: Path, payload: bytes) -> bool:
