@@ -6,6 +6,7 @@ a failed build leaves the previous site as it was.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import html
 import re
@@ -25,7 +26,7 @@ from ..model import Notebook
 from ..notes import NOTES_DIR, cache_dir, load_notebook
 from ..render.markdown import Rendered
 from .calendar import learning_calendar
-from .feeds import FeedEntry, absolute, atom_feed, sitemap
+from .feeds import FEED_SIZE, FeedEntry, absolute, atom_feed, sitemap
 from .pages import THEME, make_environment, theme_fingerprint
 from .plan import Group, PlannedNote, SitePlan, make_plan
 from .rendering import RenderCache, RenderJob, job_key, render_all, settings_key
@@ -67,6 +68,30 @@ class BuildResult:
                 f"{self.seconds:.2f} s")
 
 
+@dataclass(frozen=True, slots=True)
+class Lazy:
+    """An output rendered only when its inputs changed since the last build (key = their hash)."""
+
+    key: str
+    make: Callable[[], bytes]
+
+
+def _keyable(value: object) -> object:
+    """Plain data for a key: note HTML (Markup) is replaced by its hash, which is far cheaper to repr."""
+    if isinstance(value, Markup):
+        return hashlib.blake2b(str(value).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    if isinstance(value, dict):
+        return sorted((k, _keyable(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_keyable(v) for v in value]
+    return value
+
+
+def input_key(*parts: object) -> str:
+    """Hash of everything an output is made from (reprs of plain data are stable)."""
+    return hashlib.sha1(repr(_keyable(parts)).encode("utf-8", "surrogatepass")).hexdigest()
+
+
 @dataclass(slots=True)
 class NoteOutput:
     """A note's HTML ready for pages (root placeholder inside) and its plain text."""
@@ -94,9 +119,12 @@ class _Site:
         self.outputs: dict[str, NoteOutput] = {}
         self.media: dict[str, Path] = {}
         self.warnings: list[BuildWarning] = []
-        self.files: dict[str, bytes] = {}
+        self.files: dict[str, bytes | Lazy] = {}
+        self.fingerprint = ""
+        """Theme, config and version: part of every page's key."""
         self.sitemap_urls: list[tuple[str, dt.date | None]] = []
-        self.notes_by_path = {n.path.resolve(): n for n in notebook.notes}
+        self.notes_by_path = {n.path: n for n in notebook.notes}
+        self.nav = [{"name": g.name, "emoji": g.emoji, "url": g.url} for g in plan.categories]
 
     # --- notes -------------------------------------------------------------------------
     def localise(self, planned: PlannedNote, rendered: Rendered) -> str:
@@ -168,18 +196,22 @@ class _Site:
 
     def page(self, rel_url: str, template: str, *, title: str, lastmod: dt.date | None = None,
              **context: Any) -> None:
-        """Render a template to `rel_url` (a folder URL gets index.html)."""
+        """Plan a template render to `rel_url` (a folder URL gets index.html), keyed by its inputs."""
         path = rel_url + "index.html" if rel_url.endswith("/") or rel_url == "" else rel_url
         depth = path.count("/")
         root = "../" * depth
         base = {
             "site": self.config, "root": root, "page_title": title, "drafts": self.drafts,
             "canonical": absolute(self.config.base_url, rel_url), "page_url": rel_url,
-            "nav_categories": [{"name": g.name, "emoji": g.emoji, "url": g.url} for g in self.plan.categories],
-            "feed_url": "feed.xml", "version": __version__,
+            "nav_categories": self.nav, "feed_url": "feed.xml", "version": __version__,
         }
-        text = self.env.get_template(template).render(**base, **context)
-        self.files[path] = text.replace(ROOT, root).encode("utf-8")
+        key = input_key(self.fingerprint, template, base, context)
+
+        def make() -> bytes:
+            text = self.env.get_template(template).render(**base, **context)
+            return text.replace(ROOT, root).encode("utf-8")
+
+        self.files[path] = Lazy(key, make)
         if path.endswith(".html") and path != "404.html":
             self.sitemap_urls.append((rel_url, lastmod))
 
@@ -199,15 +231,20 @@ def _group_pages(site: _Site) -> None:
     for group in site.plan.categories:
         items = [site.item(p) for p in reversed(group.notes)]
         site.page(group.url, "list.html", title=f"{group.emoji} {group.name}".strip(), items=items, kind="category",
-                  group=group, feed=f"{group.url}feed.xml", digest=f"digest/{group.slug}/")
+                  group=_light(group), feed=f"{group.url}feed.xml", digest=f"digest/{group.slug}/")
     for group in site.plan.tags:
         items = [site.item(p) for p in reversed(group.notes)]
-        site.page(group.url, "list.html", title=f"#{group.name}", items=items, kind="tag", group=group,
+        site.page(group.url, "list.html", title=f"#{group.name}", items=items, kind="tag", group=_light(group),
                   feed=f"{group.url}feed.xml", digest=None)
     site.page("categories/", "groups.html", title="Categories", kind="category",
               groups=[{"name": g.name, "emoji": g.emoji, "url": g.url, "count": len(g.notes)} for g in site.plan.categories])
     site.page("tags/", "groups.html", title="Tags", kind="tag",
               groups=[{"name": g.name, "emoji": "", "url": g.url, "count": len(g.notes)} for g in site.plan.tags])
+
+
+def _light(group: Group) -> dict[str, str]:
+    """What templates show of a group (not its notes: they would only bloat the page key)."""
+    return {"name": group.name, "emoji": group.emoji, "slug": group.slug, "url": group.url}
 
 
 def _archive(site: _Site) -> None:
@@ -232,7 +269,7 @@ def _digests(site: _Site) -> None:
               group=None, order=site.plan.digest_order)
     for group in site.plan.categories:
         site.page(f"digest/{group.slug}/", "digest.html", title=f"{site.config.title}: {group.name}",
-                  sections=sections(group.notes, "date"), group=group, order=site.plan.digest_order)
+                  sections=sections(group.notes, "date"), group=_light(group), order=site.plan.digest_order)
 
 
 def _home(site: _Site) -> None:
@@ -249,33 +286,53 @@ def _home(site: _Site) -> None:
 
 def _feeds(site: _Site) -> None:
     base = site.config.base_url.rstrip("/") + "/"
+    cfg = site.config
 
     def entries(notes: tuple[PlannedNote, ...] | list[PlannedNote]) -> list[FeedEntry]:
+        newest = sorted(notes, key=lambda p: (p.note.updated or p.note.date, p.note.date, p.url), reverse=True)
         return [FeedEntry(title=p.note.title, url=p.url, published=p.note.date,
                           updated=p.note.updated or p.note.date, category=p.note.category,
-                          html=site.outputs[p.note.rel].html.replace(ROOT, base)) for p in notes]
+                          html=site.outputs[p.note.rel].html.replace(ROOT, base)) for p in newest[:FEED_SIZE]]
 
-    cfg = site.config
-    site.files["feed.xml"] = atom_feed(title=cfg.title, subtitle=cfg.description, author=cfg.author,
-                                       base_url=cfg.base_url, feed_rel="feed.xml", page_rel="",
-                                       entries=entries(site.plan.notes))
+    def feed(rel: str, title: str, page_rel: str, notes: tuple[PlannedNote, ...] | list[PlannedNote]) -> None:
+        chosen = entries(notes)
+        key = input_key(site.fingerprint, rel, title, page_rel, chosen)
+        site.files[rel] = Lazy(key, lambda: atom_feed(title=title, subtitle=cfg.description, author=cfg.author,
+                                                       base_url=cfg.base_url, feed_rel=rel, page_rel=page_rel,
+                                                       entries=chosen))
+
+    feed("feed.xml", cfg.title, "", site.plan.notes)
     for group in [*site.plan.categories, *site.plan.tags]:
         label = f"{group.emoji} {group.name}".strip() if group in site.plan.categories else f"#{group.name}"
-        site.files[f"{group.url}feed.xml"] = atom_feed(
-            title=f"{cfg.title}: {label}", subtitle=cfg.description, author=cfg.author, base_url=cfg.base_url,
-            feed_rel=f"{group.url}feed.xml", page_rel=group.url, entries=entries(group.notes))
-    site.files["sitemap.xml"] = sitemap(cfg.base_url, sorted(site.sitemap_urls, key=lambda u: u[0]))
+        feed(f"{group.url}feed.xml", f"{cfg.title}: {label}", group.url, group.notes)
+    urls = sorted(site.sitemap_urls, key=lambda u: u[0])
+    site.files["sitemap.xml"] = Lazy(input_key(site.fingerprint, urls), lambda: sitemap(cfg.base_url, urls))
     site.files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {absolute(cfg.base_url, 'sitemap.xml')}\n".encode()
 
 
 def _search_index(site: _Site, cache: dict[str, Any]) -> None:
+    """The site's search index; rebuilt only when a published note's searchable text changed."""
     from ..search.site_index import SearchRecord, build_site_index
 
     records = [SearchRecord(id=p.url, url=p.url, title=p.note.title, date=p.note.date.isoformat(),
                             category=p.note.category, tags=p.note.tags, text=site.outputs[p.note.rel].text)
                for p in site.plan.notes]
-    for rel, data in build_site_index(records, cache).items():
-        site.files[f"search/{rel}"] = data
+    key = input_key(records)
+    if cache.get("key") == key and isinstance(cache.get("files"), list):
+        built: dict[str, bytes] = {}
+
+        def rebuilt(rel: str) -> bytes:  # only if a kept index file was changed or removed by hand
+            if not built:
+                built.update(build_site_index(records, cache.setdefault("terms", {})))
+            return built.get(rel, b"{}")
+
+        for rel in cache["files"]:
+            site.files[f"search/{rel}"] = Lazy(input_key(key, rel), functools.partial(rebuilt, rel))
+        return
+    files = build_site_index(records, cache.setdefault("terms", {}))
+    cache["key"], cache["files"] = key, sorted(files)
+    for rel, data in files.items():
+        site.files[f"search/{rel}"] = Lazy(input_key(key, rel), functools.partial(files.__getitem__, rel))
 
 
 def _assets(site: _Site) -> None:
@@ -317,6 +374,7 @@ def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, str
         progress(f"rendered {len(jobs)} notes ({render_cache.hits} from cache)")
 
     site = _Site(notebook, plan, drafts)
+    site.fingerprint = input_key(__version__, theme_fingerprint(root), config.fingerprint(), drafts)
     for planned, output in zip(plan.notes, rendered):
         site.outputs[planned.note.rel] = NoteOutput(planned, site.localise(planned, output), output.text,
                                                     _excerpt(output.text))
@@ -331,19 +389,51 @@ def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, str
                          hint="fix them, e.g. " + str(site.warnings[0]))
 
     manifest = cache_folder / f"site-manifest-{hashlib.sha1(str(target).encode()).hexdigest()[:12]}.json"
+    previous_keys = _load_page_keys(cache_folder, target)
+    page_keys: dict[str, str] = {}
     with SiteWriter(target, manifest) as writer:
         for rel in sorted(site.files):
-            writer.write(rel, site.files[rel])
+            item = site.files[rel]
+            if isinstance(item, Lazy):
+                page_keys[rel] = item.key
+                if previous_keys.get(rel) == item.key and writer.keep(rel):
+                    continue
+                item = item.make()
+            writer.write(rel, item)
         for rel in sorted(site.media):
             writer.copy(rel, site.media[rel])
         result.removed = writer.commit(drafts=drafts, info={"generator": "tilbook", "version": __version__,
                                                              "drafts": drafts})
         result.changed, result.unchanged = writer.changed, writer.unchanged
+    _save_page_keys(cache_folder, target, page_keys)
     render_cache.save({job.key for job in jobs})
     _save_index_cache(cache_folder, index_cache)
     result.pages = sum(1 for rel in site.files if rel.endswith(".html"))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _keys_path(folder: Path, target: Path) -> Path:
+    return folder / f"page-keys-{hashlib.sha1(str(target).encode()).hexdigest()[:12]}.pickle"
+
+
+def _load_page_keys(folder: Path, target: Path) -> dict[str, str]:
+    import pickle
+    try:
+        with open(_keys_path(folder, target), "rb") as handle:
+            keys = pickle.load(handle)
+        return keys if isinstance(keys, dict) else {}
+    except Exception:  # no keys: every page is rendered
+        return {}
+
+
+def _save_page_keys(folder: Path, target: Path, keys: dict[str, str]) -> None:
+    import pickle
+    from ..fsutil import atomic_write
+    try:
+        atomic_write(_keys_path(folder, target), pickle.dumps(keys), durable=False)
+    except OSError:
+        pass
 
 
 def _load_index_cache(folder: Path) -> dict[str, Any]:

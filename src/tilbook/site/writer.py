@@ -60,14 +60,13 @@ def check_output_folder(out: Path, notebook_root: Path, notes_dir: Path) -> Path
     return out
 
 
-def safe_relpath(rel: str) -> PurePosixPath:
-    """Validate a site-relative path: no absolute paths, `..`, backslashes or NUL."""
-    if "\x00" in rel or "\\" in rel or rel.startswith("/"):
+def safe_relpath(rel: str) -> str:
+    """Validate a site-relative path: no absolute paths, `..`, `.`, empty parts, backslashes or NUL."""
+    if "\x00" in rel or "\\" in rel or rel.startswith("/") or not rel:
         raise BuildError(f"unsafe output path {rel!r}", hint="slugs must not hold / \\ or NUL")
-    path = PurePosixPath(rel)
-    if any(part in ("..", ".", "") for part in path.parts) or not path.parts:
+    if any(part in ("..", ".", "") for part in rel.split("/")):
         raise BuildError(f"unsafe output path {rel!r}", hint="slugs must not hold `..`")
-    return path
+    return rel
 
 
 def _digest(data: bytes) -> str:
@@ -87,6 +86,9 @@ class SiteWriter:
         self.changed = 0
         self.unchanged = 0
         self._lock_fd: int | None = None
+        self._out_str = str(out)
+        self._pending_str = str(self.pending)
+        self._made: set[str] = set()
 
     def __enter__(self) -> "SiteWriter":
         self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -118,18 +120,19 @@ class SiteWriter:
         except (OSError, ValueError, KeyError):
             return {}
 
-    def _same_as_before(self, rel: str, path: Path, digest: str | None) -> bool:
+    def _same_as_before(self, rel: str, path: str, digest: str | None) -> bool:
         known = self.manifest.get(rel)
         if known is None:
             return False
         try:
-            stat = path.stat()
-        except FileNotFoundError:
+            stat = os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
             return False
         return [stat.st_size, stat.st_mtime_ns] == known[:2] and (digest is None or digest == known[2])
 
-    def target(self, rel: str) -> Path:
-        return self.out.joinpath(*safe_relpath(rel).parts)
+    def target(self, rel: str) -> str:
+        """The live path of `rel` (a string: pathlib costs too much at 10,000 files)."""
+        return os.path.join(self._out_str, safe_relpath(rel))
 
     def write(self, rel: str, data: bytes | str) -> bool:
         """Add one file of the new site; True when its bytes differ from the live one."""
@@ -142,9 +145,13 @@ class SiteWriter:
         if self._same_as_before(rel, path, digest) or (rel not in self.manifest and _equal_file(path, payload)):
             self.unchanged += 1
             return False
-        staged = self.pending.joinpath(*PurePosixPath(rel).parts)
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        staged.write_bytes(payload)
+        staged = os.path.join(self._pending_str, rel)
+        folder = os.path.dirname(staged)
+        if folder not in self._made:
+            os.makedirs(folder, exist_ok=True)
+            self._made.add(folder)
+        with open(staged, "wb") as handle:
+            handle.write(payload)
         self.moves.append(rel)
         self.changed += 1
         return True
@@ -185,8 +192,8 @@ class SiteWriter:
         staged = set(self.moves)
         for rel in self.written - staged:
             source = self.target(rel)
-            link = self.pending.joinpath(*PurePosixPath(rel).parts)
-            link.parent.mkdir(parents=True, exist_ok=True)
+            link = os.path.join(self._pending_str, rel)
+            os.makedirs(os.path.dirname(link), exist_ok=True)
             try:
                 os.link(source, link)
             except OSError:
@@ -204,15 +211,17 @@ class SiteWriter:
 
     def _save_manifest(self) -> None:
         files: dict[str, list[object]] = {}
+        moved = set(self.moves)
         for rel in self.written:
             path = self.target(rel)
             try:
-                stat = path.stat()
+                stat = os.stat(path)
             except FileNotFoundError:
                 continue
             known = self.manifest.get(rel)
-            if rel in self.moves or known is None or known[:2] != [stat.st_size, stat.st_mtime_ns]:
-                files[rel] = [stat.st_size, stat.st_mtime_ns, _digest(path.read_bytes())]
+            if rel in moved or known is None or known[:2] != [stat.st_size, stat.st_mtime_ns]:
+                with open(path, "rb") as handle:
+                    files[rel] = [stat.st_size, stat.st_mtime_ns, _digest(handle.read())]
             else:
                 files[rel] = known
         assert self.manifest_path is not None
@@ -234,9 +243,12 @@ def _exchange(a: Path, b: Path) -> bool:
     return True
 
 
-def _equal_file(path: Path, payload: bytes) -> bool:
+def _equal_file(path: str, payload: bytes) -> bool:
     try:
-        return path.stat().st_size == len(payload) and path.read_bytes() == payload
+        if os.stat(path).st_size != len(payload):
+            return False
+        with open(path, "rb") as handle:
+            return handle.read() == payload
     except (FileNotFoundError, NotADirectoryError):
         return False
 
