@@ -23,7 +23,7 @@ from .slugs import nfc, slugify, unique_slug, url_key
 
 NOTES_DIR = "notes"
 CACHE_DIR = ".tilbook-cache"
-LOADER_CACHE_VERSION = 1
+LOADER_CACHE_VERSION = 2
 TITLE_LENGTH = 70
 MAX_NOTE_BYTES = 2_000_000
 """Larger files are refused: a note is short, and a 10 MB one would stall every build."""
@@ -105,7 +105,7 @@ def note_files(root: Path) -> list[Path]:
     return found
 
 
-def _load_cache(root: Path) -> dict[str, Note]:
+def _load_cache(root: Path) -> dict[str, tuple[int, int, Note]]:
     try:
         with open(cache_dir(root) / "notes.pickle", "rb") as handle:
             version, cached = pickle.load(handle)
@@ -114,9 +114,9 @@ def _load_cache(root: Path) -> dict[str, Note]:
         return {}
 
 
-def _save_cache(root: Path, notes: dict[str, Note]) -> None:
+def _save_cache(root: Path, notes: dict[str, tuple[int, int, Note]]) -> None:
     try:
-        atomic_write(cache_dir(root) / "notes.pickle", pickle.dumps((LOADER_CACHE_VERSION, notes)))
+        atomic_write(cache_dir(root) / "notes.pickle", pickle.dumps((LOADER_CACHE_VERSION, notes)), durable=False)
     except OSError:
         pass
 
@@ -126,25 +126,32 @@ def load_notebook(root: Path, *, strict: bool = True) -> Notebook:
     root = root.resolve()
     config = load_config(root / CONFIG_NAME)
     cached = _load_cache(root)
-    fresh: dict[str, Note] = {}
+    fresh: dict[str, tuple[int, int, Note]] = {}
     notes: list[Note] = []
     problems: list[Exception] = []
+    prefix = len(str(root)) + 1
     for path in note_files(root):
-        data = path.read_bytes()
-        rel = path.relative_to(root).as_posix()
+        rel = str(path)[prefix:].replace(os.sep, "/")
+        stat = path.stat()
         known = cached.get(rel)
-        if known is not None and known.digest_hash == hashlib.sha256(data).hexdigest():
-            note = known if known.path == path else replace(known, path=path)
+        if known is not None and known[:2] == (stat.st_size, stat.st_mtime_ns):
+            note = known[2]  # same size and mtime as when parsed: as git's index, trust it
         else:
-            try:
-                note = read_note(path, root, data)
-            except InputError as exc:
-                exc.path = Path(rel)
-                if strict:
-                    raise
-                problems.append(exc)
-                continue
-        fresh[rel] = note
+            data = path.read_bytes()
+            if known is not None and known[2].digest_hash == hashlib.sha256(data).hexdigest():
+                note = known[2]
+            else:
+                try:
+                    note = read_note(path, root, data)
+                except InputError as exc:
+                    exc.path = Path(rel)
+                    if strict:
+                        raise
+                    problems.append(exc)
+                    continue
+        if note.path != path:
+            note = replace(note, path=path)
+        fresh[rel] = (stat.st_size, stat.st_mtime_ns, note)
         notes.append(note)
     if fresh != cached:
         _save_cache(root, fresh)

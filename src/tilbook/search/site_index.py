@@ -75,10 +75,10 @@ def chunk_of(doc: str) -> str:
 def _record_terms(record: SearchRecord, cache: MutableMapping[str, Any] | None) -> list[str]:
     key = hashlib.sha1(json.dumps([record.title, record.tags, record.text], ensure_ascii=False).encode()).hexdigest()
     if cache is not None and key in cache:
-        return list(cache[key])
+        return cache[key].split("\n")  # one string per record: pickles far faster than 300 small ones
     found = sorted(terms(record.title) | terms(record.text) | {normalise(t) for t in record.tags})
     if cache is not None:
-        cache[key] = tuple(found)
+        cache[key] = "\n".join(found)
     return found
 
 

@@ -76,20 +76,9 @@ class Lazy:
     make: Callable[[], bytes]
 
 
-def _keyable(value: object) -> object:
-    """Plain data for a key: note HTML (Markup) is replaced by its hash, which is far cheaper to repr."""
-    if isinstance(value, Markup):
-        return hashlib.blake2b(str(value).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    if isinstance(value, dict):
-        return sorted((k, _keyable(v)) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return [_keyable(v) for v in value]
-    return value
-
-
 def input_key(*parts: object) -> str:
     """Hash of everything an output is made from (reprs of plain data are stable)."""
-    return hashlib.sha1(repr(_keyable(parts)).encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha1(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(slots=True)
@@ -100,6 +89,10 @@ class NoteOutput:
     html: str
     text: str
     excerpt: str
+    item: dict[str, Any] = field(default_factory=dict)
+    """What list pages show of the note."""
+    key: str = ""
+    """Hash of the item and the HTML: what every page showing this note depends on."""
 
 
 def _excerpt(text: str) -> str:
@@ -125,6 +118,9 @@ class _Site:
         self.sitemap_urls: list[tuple[str, dt.date | None]] = []
         self.notes_by_path = {n.path: n for n in notebook.notes}
         self.nav = [{"name": g.name, "emoji": g.emoji, "url": g.url} for g in plan.categories]
+        self.root = notebook.root.resolve()
+        self.category_urls = {g.name: g.url for g in plan.categories}
+        self.tag_urls = {g.name.casefold(): g.url for g in plan.tags}
 
     # --- notes -------------------------------------------------------------------------
     def localise(self, planned: PlannedNote, rendered: Rendered) -> str:
@@ -133,7 +129,7 @@ class _Site:
         out = rendered.html
         for warning in rendered.warnings:
             self.warn(note.rel, note.body_line + warning.line - 1, warning.code, warning.message)
-        root = self.notebook.root.resolve()
+        root = self.root
         for src, line in rendered.images:
             target = self._local_target(note.path, src)
             if target is None or not target.is_file():
@@ -168,7 +164,7 @@ class _Site:
         if parts.scheme or parts.netloc or not parts.path:
             return None
         target = (note_path.parent / unquote(parts.path)).resolve()
-        return target if target.is_relative_to(self.notebook.root.resolve()) else None
+        return target if target.is_relative_to(self.root) else None
 
     def _media(self, target: Path, root: Path) -> str:
         notes_dir = (root / NOTES_DIR).resolve()
@@ -181,37 +177,42 @@ class _Site:
         self.warnings.append(BuildWarning(path, line, code, message))
 
     # --- pages -------------------------------------------------------------------------
-    def item(self, planned: PlannedNote) -> dict[str, Any]:
+    def add_note(self, planned: PlannedNote, rendered: Rendered) -> None:
+        """The note's HTML for pages, what list pages show of it, and the key of both."""
         note = planned.note
-        return {"title": note.title, "url": planned.url, "date": note.date, "category": note.category,
-                "emoji": self.config.emoji(note.category), "category_url": self.category_url(note.category),
-                "excerpt": self.outputs[note.rel].excerpt, "draft": note.draft, "tags": self.tag_links(note.tags)}
+        body = self.localise(planned, rendered)
+        excerpt = _excerpt(rendered.text)
+        item = {"title": note.title, "url": planned.url, "date": note.date, "category": note.category,
+                "emoji": self.config.emoji(note.category), "category_url": self.category_urls[note.category],
+                "excerpt": excerpt, "draft": note.draft,
+                "tags": [{"name": t, "url": self.tag_urls[t.casefold()]} for t in note.tags if t.casefold() in self.tag_urls]}
+        digest = hashlib.blake2b(repr(item).encode("utf-8", "surrogatepass"), digest_size=16)
+        digest.update(body.encode("utf-8", "surrogatepass"))
+        self.outputs[note.rel] = NoteOutput(planned, body, rendered.text, excerpt, item, digest.hexdigest())
 
-    def category_url(self, name: str) -> str:
-        return next(g.url for g in self.plan.categories if g.name == name)
+    def item(self, planned: PlannedNote) -> dict[str, Any]:
+        return self.outputs[planned.note.rel].item
 
-    def tag_links(self, tags: tuple[str, ...]) -> list[dict[str, str]]:
-        by_name = {g.name.casefold(): g for g in self.plan.tags}
-        return [{"name": t, "url": by_name[t.casefold()].url} for t in tags if t.casefold() in by_name]
+    def keys(self, notes: tuple[PlannedNote, ...] | list[PlannedNote]) -> list[str]:
+        return [self.outputs[p.note.rel].key for p in notes]
 
-    def page(self, rel_url: str, template: str, *, title: str, lastmod: dt.date | None = None,
-             **context: Any) -> None:
-        """Plan a template render to `rel_url` (a folder URL gets index.html), keyed by its inputs."""
+    def page(self, rel_url: str, template: str, *, title: str, key: object,
+             context: Callable[[], dict[str, Any]], lastmod: dt.date | None = None) -> None:
+        """Plan a template render to `rel_url` (a folder URL gets index.html). `key` holds (small)
+        everything the page shows; the context is only built when the page must be rendered."""
         path = rel_url + "index.html" if rel_url.endswith("/") or rel_url == "" else rel_url
-        depth = path.count("/")
-        root = "../" * depth
-        base = {
-            "site": self.config, "root": root, "page_title": title, "drafts": self.drafts,
-            "canonical": absolute(self.config.base_url, rel_url), "page_url": rel_url,
-            "nav_categories": self.nav, "feed_url": "feed.xml", "version": __version__,
-        }
-        key = input_key(self.fingerprint, template, base, context)
+        root = "../" * path.count("/")
 
         def make() -> bytes:
-            text = self.env.get_template(template).render(**base, **context)
+            base = {
+                "site": self.config, "root": root, "page_title": title, "drafts": self.drafts,
+                "canonical": absolute(self.config.base_url, rel_url), "page_url": rel_url,
+                "nav_categories": self.nav, "feed_url": "feed.xml", "version": __version__,
+            }
+            text = self.env.get_template(template).render(**base, **context())
             return text.replace(ROOT, root).encode("utf-8")
 
-        self.files[path] = Lazy(key, make)
+        self.files[path] = Lazy(input_key(self.fingerprint, template, rel_url, title, key), make)
         if path.endswith(".html") and path != "404.html":
             self.sitemap_urls.append((rel_url, lastmod))
 
@@ -220,68 +221,93 @@ def _note_pages(site: _Site) -> None:
     notes = site.plan.notes
     for index, planned in enumerate(notes):
         note = planned.note
-        prev_note = notes[index - 1] if index > 0 else None
-        next_note = notes[index + 1] if index + 1 < len(notes) else None
+        before = notes[index - 1] if index > 0 else None
+        after = notes[index + 1] if index + 1 < len(notes) else None
+        neighbours = [site.outputs[p.note.rel].key if p else None for p in (before, after)]
+
+        def context(planned: PlannedNote = planned, before: PlannedNote | None = before,
+                    after: PlannedNote | None = after) -> dict[str, Any]:
+            output = site.outputs[planned.note.rel]
+            return {"note": output.item, "body": Markup(output.html), "anchor": planned.anchor,
+                    "prev": site.item(before) if before else None, "next": site.item(after) if after else None}
+
         site.page(planned.url, "note.html", title=note.title, lastmod=note.updated or note.date,
-                  note=site.item(planned), body=Markup(site.outputs[note.rel].html), anchor=planned.anchor,
-                  prev=site.item(prev_note) if prev_note else None, next=site.item(next_note) if next_note else None)
+                  key=(site.outputs[note.rel].key, planned.anchor, neighbours, site.nav), context=context)
 
 
 def _group_pages(site: _Site) -> None:
     for group in site.plan.categories:
-        items = [site.item(p) for p in reversed(group.notes)]
-        site.page(group.url, "list.html", title=f"{group.emoji} {group.name}".strip(), items=items, kind="category",
-                  group=_light(group), feed=f"{group.url}feed.xml", digest=f"digest/{group.slug}/")
+        site.page(group.url, "list.html", title=f"{group.emoji} {group.name}".strip(),
+                  key=(site.keys(group.notes), site.nav, "category"),
+                  context=functools.partial(_group_context, site, group, "category", f"digest/{group.slug}/"))
     for group in site.plan.tags:
-        items = [site.item(p) for p in reversed(group.notes)]
-        site.page(group.url, "list.html", title=f"#{group.name}", items=items, kind="tag", group=_light(group),
-                  feed=f"{group.url}feed.xml", digest=None)
-    site.page("categories/", "groups.html", title="Categories", kind="category",
-              groups=[{"name": g.name, "emoji": g.emoji, "url": g.url, "count": len(g.notes)} for g in site.plan.categories])
-    site.page("tags/", "groups.html", title="Tags", kind="tag",
-              groups=[{"name": g.name, "emoji": "", "url": g.url, "count": len(g.notes)} for g in site.plan.tags])
+        site.page(group.url, "list.html", title=f"#{group.name}", key=(site.keys(group.notes), site.nav, "tag"),
+                  context=functools.partial(_group_context, site, group, "tag", None))
+    categories = [{"name": g.name, "emoji": g.emoji, "url": g.url, "count": len(g.notes)} for g in site.plan.categories]
+    tags = [{"name": g.name, "emoji": "", "url": g.url, "count": len(g.notes)} for g in site.plan.tags]
+    site.page("categories/", "groups.html", title="Categories", key=(categories, site.nav),
+              context=lambda: {"kind": "category", "groups": categories})
+    site.page("tags/", "groups.html", title="Tags", key=(tags, site.nav), context=lambda: {"kind": "tag", "groups": tags})
+
+
+def _group_context(site: _Site, group: Group, kind: str, digest: str | None) -> dict[str, Any]:
+    return {"items": [site.item(p) for p in reversed(group.notes)], "kind": kind, "group": _light(group),
+            "feed": f"{group.url}feed.xml", "digest": digest}
 
 
 def _light(group: Group) -> dict[str, str]:
-    """What templates show of a group (not its notes: they would only bloat the page key)."""
+    """What templates show of a group (not its notes)."""
     return {"name": group.name, "emoji": group.emoji, "slug": group.slug, "url": group.url}
 
 
 def _archive(site: _Site) -> None:
-    years: dict[int, dict[int, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
-    for planned in reversed(site.plan.notes):
-        years[planned.note.date.year][planned.note.date.month].append(site.item(planned))
-    archive = [{"year": y, "months": [{"month": m, "items": items} for m, items in sorted(months.items(), reverse=True)]}
-               for y, months in sorted(years.items(), reverse=True)]
-    site.page("archive/", "archive.html", title="Archive", years=archive)
+    def context() -> dict[str, Any]:
+        years: dict[int, dict[int, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+        for planned in reversed(site.plan.notes):
+            years[planned.note.date.year][planned.note.date.month].append(site.item(planned))
+        return {"years": [{"year": y, "months": [{"month": m, "items": items} for m, items in sorted(months.items(), reverse=True)]}
+                          for y, months in sorted(years.items(), reverse=True)]}
+
+    site.page("archive/", "archive.html", title="Archive", key=(site.keys(site.plan.notes), site.nav), context=context)
 
 
 def _digests(site: _Site) -> None:
     """The whole notebook and each category as one long page, in the configured order."""
     reverse = site.plan.digest_order == "desc"
 
-    def sections(notes: tuple[PlannedNote, ...] | list[PlannedNote], style: str) -> list[dict[str, Any]]:
-        ordered = sorted(notes, key=lambda p: (p.note.date, p.note.rel), reverse=reverse)
-        return [{"item": site.item(p), "anchor": p.anchor, "style": style,
-                 "body": Markup(site.outputs[p.note.rel].html)} for p in ordered]
+    def ordered(notes: tuple[PlannedNote, ...] | list[PlannedNote]) -> list[PlannedNote]:
+        return sorted(notes, key=lambda p: (p.note.date, p.note.rel), reverse=reverse)
 
-    site.page("digest/", "digest.html", title=site.config.title, sections=sections(site.plan.notes, "category"),
-              group=None, order=site.plan.digest_order)
+    def context(notes: list[PlannedNote], style: str, group: Group | None) -> dict[str, Any]:
+        sections = [{"item": site.item(p), "anchor": p.anchor, "style": style,
+                     "body": Markup(site.outputs[p.note.rel].html)} for p in notes]
+        return {"sections": sections, "group": _light(group) if group else None, "order": site.plan.digest_order}
+
+    everything = ordered(site.plan.notes)
+    site.page("digest/", "digest.html", title=site.config.title, key=(site.keys(everything), site.nav, "category"),
+              context=functools.partial(context, everything, "category", None))
     for group in site.plan.categories:
+        notes = ordered(group.notes)
         site.page(f"digest/{group.slug}/", "digest.html", title=f"{site.config.title}: {group.name}",
-                  sections=sections(group.notes, "date"), group=_light(group), order=site.plan.digest_order)
+                  key=(site.keys(notes), site.nav, "date", group.emoji),
+                  context=functools.partial(context, notes, "date", group))
 
 
 def _home(site: _Site) -> None:
     published = site.plan.notes
-    recent = [site.item(p) for p in reversed(published[-site.config.recent:])]
-    calendar = learning_calendar([p.note.date for p in published], language=site.config.language)
-    site.page("", "home.html", title=site.config.title, recent=recent, calendar=calendar,
-              calendar_svg=Markup(calendar.svg),
-              categories=[{"name": g.name, "emoji": g.emoji, "url": g.url, "count": len(g.notes)}
-                          for g in site.plan.categories])
-    site.page("search/", "search.html", title="Search")
-    site.page("404.html", "404.html", title="Not found")
+    recent_notes = list(reversed(published[-site.config.recent:]))
+    dates = [p.note.date for p in published]
+    categories = [{"name": g.name, "emoji": g.emoji, "url": g.url, "count": len(g.notes)} for g in site.plan.categories]
+
+    def context() -> dict[str, Any]:
+        calendar = learning_calendar(dates, language=site.config.language)
+        return {"recent": [site.item(p) for p in recent_notes], "calendar": calendar,
+                "calendar_svg": Markup(calendar.svg), "categories": categories}
+
+    site.page("", "home.html", title=site.config.title, key=(site.keys(recent_notes), dates, categories, site.nav),
+              context=context)
+    site.page("search/", "search.html", title="Search", key=(site.nav,), context=dict)
+    site.page("404.html", "404.html", title="Not found", key=(site.nav,), context=dict)
 
 
 def _feeds(site: _Site) -> None:
@@ -376,11 +402,11 @@ def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, str
     site = _Site(notebook, plan, drafts)
     site.fingerprint = input_key(__version__, theme_fingerprint(root), config.fingerprint(), drafts)
     for planned, output in zip(plan.notes, rendered):
-        site.outputs[planned.note.rel] = NoteOutput(planned, site.localise(planned, output), output.text,
-                                                    _excerpt(output.text))
+        site.add_note(planned, output)
     for step in STEPS:
         step(site)
     index_cache = _load_index_cache(cache_folder)
+    index_key_before = index_cache.get("key")
     _search_index(site, index_cache)
     _feeds(site)
     result.warnings = site.warnings
@@ -407,7 +433,8 @@ def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, str
         result.changed, result.unchanged = writer.changed, writer.unchanged
     _save_page_keys(cache_folder, target, page_keys)
     render_cache.save({job.key for job in jobs})
-    _save_index_cache(cache_folder, index_cache)
+    if index_cache.get("key") != index_key_before:
+        _save_index_cache(cache_folder, index_cache)
     result.pages = sum(1 for rel in site.files if rel.endswith(".html"))
     result.seconds = time.perf_counter() - started
     return result

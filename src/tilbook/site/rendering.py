@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..fsutil import atomic_write
-from ..render.markdown import Renderer, Rendered
+from ..render.markdown import Renderer, Rendered, RenderWarning
 
 RENDER_CACHE_VERSION = 1
 PARALLEL_THRESHOLD = 64
@@ -51,22 +51,29 @@ def _render_chunk(jobs: list[RenderJob]) -> list[Rendered]:
 
 
 class RenderCache:
-    """Rendered notes of the last build, one pickle per renderer setting."""
+    """Rendered notes of the last build, one pickle per renderer setting (plain tuples: fast to load)."""
 
     def __init__(self, folder: Path, settings: str) -> None:
         self.path = folder / f"render-{settings}.pickle"
         self.entries: dict[str, Rendered] = {}
         self.hits = 0
+        self.dirty = False
         try:
             with open(self.path, "rb") as handle:
-                self.entries = pickle.load(handle)
+                stored = pickle.load(handle)
+            self.entries = {key: Rendered(html, text, tuple(RenderWarning(*w) for w in warnings), images, links)
+                            for key, (html, text, warnings, images, links) in stored.items()}
         except Exception:  # no cache or an unreadable one: render everything
             self.entries = {}
 
     def save(self, used: set[str]) -> None:
-        kept = {k: v for k, v in self.entries.items() if k in used}
+        """Write the cache back if this build rendered or dropped anything."""
+        if not self.dirty and used == set(self.entries):
+            return
+        stored = {key: (r.html, r.text, tuple((w.line, w.code, w.message) for w in r.warnings), r.images, r.links)
+                  for key, r in self.entries.items() if key in used}
         try:
-            atomic_write(self.path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+            atomic_write(self.path, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
         except OSError:
             pass
 
@@ -90,4 +97,5 @@ def render_all(jobs: list[RenderJob], cache: RenderCache, *, macros: dict[str, s
             results = [renderer.render(job.body, id_prefix=job.anchor) for job in missing]
         for job, rendered in zip(missing, results):
             cache.entries[job.key] = rendered
+        cache.dirty = True
     return [cache.entries[job.key] for job in jobs]
