@@ -35,6 +35,7 @@ from .writer import SiteWriter, check_output_folder
 ROOT = "\ue000root\ue000"
 """Placeholder for the page's relative path to the site root inside cached note HTML."""
 EXCERPT_LENGTH = 160
+INDEX_CACHE_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,7 +357,7 @@ def _search_index(site: _Site, cache: dict[str, Any]) -> None:
             site.files[f"search/{rel}"] = Lazy(input_key(key, rel), functools.partial(rebuilt, rel))
         return
     files = build_site_index(records, cache.setdefault("terms", {}))
-    cache["key"], cache["files"] = key, sorted(files)
+    cache["key"], cache["files"], cache["version"] = key, sorted(files), INDEX_CACHE_VERSION
     for rel, data in files.items():
         site.files[f"search/{rel}"] = Lazy(input_key(key, rel), functools.partial(files.__getitem__, rel))
 
@@ -468,7 +469,7 @@ def _load_index_cache(folder: Path) -> dict[str, Any]:
     try:
         with open(folder / "site-index.pickle", "rb") as handle:
             loaded = pickle.load(handle)
-        return loaded if isinstance(loaded, dict) else {}
+        return loaded if isinstance(loaded, dict) and loaded.get("version") == INDEX_CACHE_VERSION else {}
     except Exception:  # no cache yet: the index is built from scratch
         return {}
 
