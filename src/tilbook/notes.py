@@ -5,6 +5,7 @@ Loading is cached by each file's content hash in the notebook's cache folder, so
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -23,7 +24,7 @@ from .slugs import nfc, slugify, unique_slug, url_key
 
 NOTES_DIR = "notes"
 CACHE_DIR = ".tilbook-cache"
-LOADER_CACHE_VERSION = 2
+LOADER_CACHE_VERSION = 3
 TITLE_LENGTH = 70
 MAX_NOTE_BYTES = 2_000_000
 """Larger files are refused: a note is short, and a 10 MB one would stall every build."""
@@ -101,11 +102,15 @@ def note_files(root: Path) -> list[Path]:
     found: list[Path] = []
     for folder, dirs, files in os.walk(base):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found += [Path(folder, f) for f in sorted(files) if f.endswith(".md") and not f.startswith(".")]
+        prefix = Path(folder)
+        found += [prefix / f for f in sorted(files) if f.endswith(".md") and not f.startswith(".")]
     return found
 
 
-def _load_cache(root: Path) -> dict[str, tuple[int, int, Note]]:
+_FIELDS = [f.name for f in dataclasses.fields(Note) if f.name != "path"]
+
+
+def _load_cache(root: Path) -> dict[str, tuple[int, int, tuple[object, ...]]]:
     try:
         with open(cache_dir(root) / "notes.pickle", "rb") as handle:
             version, cached = pickle.load(handle)
@@ -114,7 +119,7 @@ def _load_cache(root: Path) -> dict[str, tuple[int, int, Note]]:
         return {}
 
 
-def _save_cache(root: Path, notes: dict[str, tuple[int, int, Note]]) -> None:
+def _save_cache(root: Path, notes: dict[str, tuple[int, int, tuple[object, ...]]]) -> None:
     try:
         atomic_write(cache_dir(root) / "notes.pickle", pickle.dumps((LOADER_CACHE_VERSION, notes)), durable=False)
     except OSError:
@@ -126,32 +131,35 @@ def load_notebook(root: Path, *, strict: bool = True) -> Notebook:
     root = root.resolve()
     config = load_config(root / CONFIG_NAME)
     cached = _load_cache(root)
-    fresh: dict[str, tuple[int, int, Note]] = {}
+    fresh: dict[str, tuple[int, int, tuple[object, ...]]] = {}
     notes: list[Note] = []
     problems: list[Exception] = []
     prefix = len(str(root)) + 1
+    hash_index = _FIELDS.index("digest_hash")
     for path in note_files(root):
-        rel = str(path)[prefix:].replace(os.sep, "/")
-        stat = path.stat()
+        name = str(path)
+        rel = name[prefix:].replace(os.sep, "/")
+        stat = os.stat(name)
         known = cached.get(rel)
+        fields: tuple[object, ...] | None = None
         if known is not None and known[:2] == (stat.st_size, stat.st_mtime_ns):
-            note = known[2]  # same size and mtime as when parsed: as git's index, trust it
+            fields = known[2]  # same size and mtime as when parsed: as git's index, trust it
         else:
             data = path.read_bytes()
-            if known is not None and known[2].digest_hash == hashlib.sha256(data).hexdigest():
-                note = known[2]
+            if known is not None and known[2][hash_index] == hashlib.sha256(data).hexdigest():
+                fields = known[2]
             else:
                 try:
-                    note = read_note(path, root, data)
+                    parsed = read_note(path, root, data)
                 except InputError as exc:
                     exc.path = Path(rel)
                     if strict:
                         raise
                     problems.append(exc)
                     continue
-        if note.path != path:
-            note = replace(note, path=path)
-        fresh[rel] = (stat.st_size, stat.st_mtime_ns, note)
+                fields = tuple(getattr(parsed, f) for f in _FIELDS)
+        note = Note(path, *fields)  # type: ignore[arg-type]
+        fresh[rel] = (stat.st_size, stat.st_mtime_ns, fields)
         notes.append(note)
     if fresh != cached:
         _save_cache(root, fresh)
