@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser import browser_page, screenshot, static_server
-from tilbook.search.site_index import SearchRecord, build_site_index, search_files
+from tilbook.search.site_index import SearchRecord, build_site_index, search_files, update_site_index
 
 RECORDS = [
     SearchRecord("2024/01/01/a/", "2024/01/01/a/", "텐서플로우의 map_fn", "2024-01-01", "ML library", ("tensorflow",),
@@ -47,12 +47,22 @@ def test_index_is_deterministic_and_one_change_touches_few_shards() -> None:
     assert 0 < len(differing) <= 8  # the new word's bigram shards and the note's document chunk
 
 
-def test_cache_reuses_tokenisation() -> None:
-    cache: dict = {}
-    build_site_index(RECORDS, cache)
-    assert len(cache) == 3
-    build_site_index(RECORDS[:2], cache)
-    assert len(cache) == 2
+def test_patched_index_equals_a_fresh_one() -> None:
+    state: dict = {}
+    files, changed = update_site_index(RECORDS, state)
+    assert files == build_site_index(RECORDS) and changed == set(files)
+    assert update_site_index(RECORDS, state)[1] == set()
+    edited = SearchRecord(*[getattr(RECORDS[2], f) for f in ("id", "url", "title", "date", "category", "tags")],
+                          text=RECORDS[2].text + " 새로운낱말 freshword")
+    added = SearchRecord(id="2024/02/01/d/", url="2024/02/01/d/", title="Added later", date="2024-02-01",
+                         category="Python", tags=("extra",), text="A note about 집합 comprehension.")
+    after = [RECORDS[0], edited, added]  # RECORDS[1] removed
+    before_files = dict(files)
+    patched, changed = update_site_index(after, state)
+    fresh = build_site_index(after)
+    assert patched == fresh
+    assert changed == {rel for rel in set(fresh) | set(before_files) if fresh.get(rel) != before_files.get(rel)}
+    assert state["docs"].keys() == {r.id for r in after}
 
 
 @pytest.mark.browser

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import insort
 from collections import defaultdict
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,9 @@ class SearchRecord:
     category: str
     tags: tuple[str, ...]
     text: str
+    fingerprint: str = ""
+    """Changes whenever any other field does (the build passes the note's output key); if empty,
+    it is computed from the fields."""
 
 
 def shard_key(term: str) -> str:
@@ -72,45 +76,140 @@ def chunk_of(doc: str) -> str:
     return doc[3:5]
 
 
-def _record_terms(record: SearchRecord, cache: MutableMapping[str, Any] | None) -> list[str]:
-    key = hashlib.sha1(json.dumps([record.title, record.tags, record.text], ensure_ascii=False).encode()).hexdigest()
-    if cache is not None and key in cache:
-        return cache[key].split("\n")  # one string per record: pickles far faster than 300 small ones
-    found = sorted(terms(record.title) | terms(record.text) | {normalise(t) for t in record.tags})
-    if cache is not None:
-        cache[key] = "\n".join(found)
-    return found
+def _record_terms(record: SearchRecord) -> str:
+    """The record's index terms, sorted, one string ("\\n"-joined: pickles far faster than a list)."""
+    return "\n".join(sorted(terms(record.title) | terms(record.text) | {normalise(t) for t in record.tags}))
+
+
+def _fingerprint(record: SearchRecord) -> str:
+    if record.fingerprint:
+        return record.fingerprint
+    fields = (record.id, record.url, record.title, record.date, record.category, record.tags, record.text)
+    return hashlib.blake2b(repr(fields).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _dump(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
-def build_site_index(records: Sequence[SearchRecord], cache: MutableMapping[str, Any] | None = None) -> dict[str, bytes]:
+def _meta(documents: int) -> bytes:
+    return _dump({"format": FORMAT, "documents": documents, "id_length": ID_LENGTH})
+
+
+def _entry(record: SearchRecord) -> list[str]:
+    return [record.url, record.title, record.date, record.category, record.text]
+
+
+def build_site_index(records: Sequence[SearchRecord]) -> dict[str, bytes]:
     """Files of the index (path under `search/` → bytes); deterministic for the same records."""
-    used_keys: set[str] = set()
+    return _full_build(records, {})[0]
+
+
+def _full_build(records: Sequence[SearchRecord], known: Mapping[str, tuple[str, str, str]]
+                ) -> tuple[dict[str, bytes], dict[str, tuple[str, str, str]]]:
+    """Every file, and per record id its (fingerprint, doc id, terms); `known` saves re-tokenising."""
     ids: set[str] = set()
+    docs: dict[str, tuple[str, str, str]] = {}
     postings: dict[str, list[str]] = defaultdict(list)
     chunks: dict[str, dict[str, list[str]]] = defaultdict(dict)
     for record in sorted(records, key=lambda r: r.id):
         doc = doc_id(record, ids)
         ids.add(doc)
-        chunks[chunk_of(doc)][doc] = [record.url, record.title, record.date, record.category, record.text]
-        for term in _record_terms(record, cache):
+        chunks[chunk_of(doc)][doc] = _entry(record)
+        fingerprint = _fingerprint(record)
+        before = known.get(record.id)
+        found = before[2] if before is not None and before[0] == fingerprint else _record_terms(record)
+        docs[record.id] = (fingerprint, doc, found)
+        for term in found.split("\n") if found else ():
             postings[term].append(doc)
-    if cache is not None:  # keep the tokenisation of records that still exist only
-        live = {hashlib.sha1(json.dumps([r.title, r.tags, r.text], ensure_ascii=False).encode()).hexdigest()
-                for r in records}
-        for stale in [k for k in cache if k not in live]:
-            del cache[stale]
     shards: dict[str, dict[str, list[str]]] = defaultdict(dict)
-    for term, docs in postings.items():
-        shards[shard_key(term)][term] = sorted(docs)
-        used_keys.add(shard_key(term))
+    for term, listed in postings.items():
+        shards[shard_key(term)][term] = sorted(listed)
     files = {f"t/{key}.json": _dump(shard) for key, shard in shards.items()}
     files.update({f"d/{prefix}.json": _dump(chunk) for prefix, chunk in chunks.items()})
-    files["meta.json"] = _dump({"format": FORMAT, "documents": len(ids), "id_length": ID_LENGTH})
-    return files
+    files["meta.json"] = _meta(len(ids))
+    return files, docs
+
+
+def update_site_index(records: Sequence[SearchRecord], state: MutableMapping[str, Any]) -> tuple[dict[str, bytes], set[str]]:
+    """The index files for `records` and which of them differ from the last call with `state`.
+
+    `state` (kept in the build cache) holds the previous files and each record's fingerprint, doc
+    id and terms, so after a few notes change only their document chunks and the shards of the
+    terms they lost or gained are re-made. The result is byte-identical to `build_site_index`:
+    the patch is only taken when no doc id was lengthened by a hash collision (the only
+    order-dependent part of a full build)."""
+    old_docs, old_files = state.get("docs"), state.get("files")
+    if isinstance(old_docs, dict) and isinstance(old_files, dict):
+        patched = _patch(records, old_docs, old_files)
+        if patched is not None:
+            files, docs, changed = patched
+            state["docs"], state["files"] = docs, files
+            return files, changed
+    files, docs = _full_build(records, old_docs if isinstance(old_docs, dict) else {})
+    before = old_files if isinstance(old_files, dict) else {}
+    state["docs"], state["files"] = docs, files
+    return files, {rel for rel in files if before.get(rel) != files[rel]} | (set(before) - set(files))
+
+
+def _patch(records: Sequence[SearchRecord], old_docs: dict[str, tuple[str, str, str]], old_files: dict[str, bytes]
+           ) -> tuple[dict[str, bytes], dict[str, tuple[str, str, str]], set[str]] | None:
+    if any(len(entry[1]) != ID_LENGTH for entry in old_docs.values()):
+        return None
+    current = {r.id: r for r in records}
+    fingerprints = {r.id: _fingerprint(r) for r in records}
+    gone = [i for i, entry in old_docs.items() if fingerprints.get(i) != entry[0]]
+    added = sorted(i for i, fp in fingerprints.items() if i not in old_docs or old_docs[i][0] != fp)
+    if len(gone) + len(added) > max(64, len(records) // 10):
+        return None  # much changed: a full build is as quick and simpler
+    docs = dict(old_docs)
+    files = dict(old_files)
+    shards: dict[str, dict[str, list[str]]] = {}
+    chunks: dict[str, dict[str, list[str]]] = {}
+
+    def loaded(cache: dict[str, dict[str, list[str]]], rel: str, key: str) -> dict[str, list[str]]:
+        if key not in cache:
+            data = files.get(rel)
+            cache[key] = json.loads(data) if data else {}
+        return cache[key]
+
+    for record_id in gone:
+        _, doc, found = docs.pop(record_id)
+        for term in found.split("\n") if found else ():
+            shard = loaded(shards, f"t/{shard_key(term)}.json", shard_key(term))
+            listed = shard.get(term, [])
+            if doc in listed:
+                listed.remove(doc)
+            if not listed:
+                shard.pop(term, None)
+        loaded(chunks, f"d/{chunk_of(doc)}.json", chunk_of(doc)).pop(doc, None)
+    taken = {entry[1] for entry in docs.values()}
+    for record_id in added:
+        record = current[record_id]
+        doc = doc_id(record, taken)
+        if len(doc) != ID_LENGTH:
+            return None
+        taken.add(doc)
+        found = _record_terms(record)
+        docs[record_id] = (fingerprints[record_id], doc, found)
+        for term in found.split("\n") if found else ():
+            insort(loaded(shards, f"t/{shard_key(term)}.json", shard_key(term)).setdefault(term, []), doc)
+        loaded(chunks, f"d/{chunk_of(doc)}.json", chunk_of(doc))[doc] = _entry(record)
+    changed: set[str] = set()
+    for folder, tables in (("t", shards), ("d", chunks)):
+        for key, table in tables.items():
+            rel = f"{folder}/{key}.json"
+            data = _dump(table) if table else None
+            if data is None:
+                files.pop(rel, None)
+            else:
+                files[rel] = data
+            if old_files.get(rel) != data:
+                changed.add(rel)
+    files["meta.json"] = _meta(len(docs))
+    if files["meta.json"] != old_files.get("meta.json"):
+        changed.add("meta.json")
+    return files, docs, changed
 
 
 def search_files(files: dict[str, bytes], query: str, limit: int = 20) -> list[dict[str, str]]:

@@ -12,13 +12,13 @@ import html
 import re
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .. import __version__
 from ..errors import BuildError
@@ -32,10 +32,13 @@ from .plan import Group, PlannedNote, SitePlan, make_plan
 from .rendering import RenderCache, RenderJob, job_key, render_all, settings_key
 from .writer import SiteWriter, check_output_folder
 
+_esc = functools.partial(html.escape, quote=True)
+"""Escaping for HTML written in Python (markupsafe's escape costs several times more per call)."""
 ROOT = "\ue000root\ue000"
+SPLICE = "\ue000splice\ue000"
 """Placeholder for the page's relative path to the site root inside cached note HTML."""
 EXCERPT_LENGTH = 160
-INDEX_CACHE_VERSION = 2
+INDEX_CACHE_VERSION = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +96,8 @@ class NoteOutput:
     item: dict[str, Any] = field(default_factory=dict)
     """What list pages show of the note."""
     key: str = ""
-    """Hash of the item and the HTML: what every page showing this note depends on."""
+    """Hash of the item, the HTML and the text: what every page and index entry showing this note
+    depends on."""
 
 
 def _excerpt(text: str) -> str:
@@ -115,13 +119,15 @@ class _Site:
         self.warnings: list[BuildWarning] = []
         self.files: dict[str, bytes | Lazy] = {}
         self.fingerprint = ""
-        """Theme, config and version: part of every page's key."""
+        """Theme, config, version and navigation: part of every page's key."""
         self.sitemap_urls: list[tuple[str, dt.date | None]] = []
         self.notes_by_path = {n.path: n for n in notebook.notes}
         self.nav = [{"name": g.name, "emoji": g.emoji, "url": g.url} for g in plan.categories]
         self.root = notebook.root.resolve()
         self.category_urls = {g.name: g.url for g in plan.categories}
         self.tag_urls = {g.name.casefold(): g.url for g in plan.tags}
+        self.entries: dict[tuple[str, bool], str] = {}
+        """List-page entries already written in this build, by (note, with excerpt)."""
 
     # --- notes -------------------------------------------------------------------------
     def localise(self, planned: PlannedNote, rendered: Rendered) -> str:
@@ -189,18 +195,32 @@ class _Site:
                 "tags": [{"name": t, "url": self.tag_urls[t.casefold()]} for t in note.tags if t.casefold() in self.tag_urls]}
         digest = hashlib.blake2b(repr(item).encode("utf-8", "surrogatepass"), digest_size=16)
         digest.update(body.encode("utf-8", "surrogatepass"))
+        digest.update(rendered.text.encode("utf-8", "surrogatepass"))
         self.outputs[note.rel] = NoteOutput(planned, body, rendered.text, excerpt, item, digest.hexdigest())
 
     def item(self, planned: PlannedNote) -> dict[str, Any]:
         return self.outputs[planned.note.rel].item
 
+    def entries_html(self, notes: Iterable[PlannedNote], excerpts: bool = True) -> Markup:
+        """The `<li>` entries of a note list (newest first is the caller's order)."""
+        parts = []
+        for planned in notes:
+            cached = self.entries.get((planned.note.rel, excerpts))
+            if cached is None:
+                cached = self.entries[(planned.note.rel, excerpts)] = _list_entry(self.item(planned), excerpts)
+            parts.append(cached)
+        return Markup("".join(parts))
+
     def keys(self, notes: tuple[PlannedNote, ...] | list[PlannedNote]) -> list[str]:
         return [self.outputs[p.note.rel].key for p in notes]
 
     def page(self, rel_url: str, template: str, *, title: str, key: object,
-             context: Callable[[], dict[str, Any]], lastmod: dt.date | None = None) -> None:
+             context: Callable[[], dict[str, Any]], lastmod: dt.date | None = None,
+             splice: Callable[[str], str] | None = None) -> None:
         """Plan a template render to `rel_url` (a folder URL gets index.html). `key` holds (small)
-        everything the page shows; the context is only built when the page must be rendered."""
+        everything the page shows; the context is only built when the page must be rendered.
+        `splice(root)` makes HTML that replaces the SPLICE marker after rendering, so a page many
+        megabytes long (a digest) is not pushed through the template engine."""
         path = rel_url + "index.html" if rel_url.endswith("/") or rel_url == "" else rel_url
         root = "../" * path.count("/")
 
@@ -210,8 +230,13 @@ class _Site:
                 "canonical": absolute(self.config.base_url, rel_url), "page_url": rel_url,
                 "nav_categories": self.nav, "feed_url": "feed.xml", "version": __version__,
             }
-            text = self.env.get_template(template).render(**base, **context())
-            return text.replace(ROOT, root).encode("utf-8")
+            text = self.env.get_template(template).render(**base, **context()).replace(ROOT, root)
+            if splice is None:
+                return text.encode("utf-8")
+            head, marker, tail = text.partition(SPLICE)
+            if not marker:  # an overridden template that leaves the spliced part out
+                return text.encode("utf-8")
+            return b"".join([head.encode("utf-8"), splice(root).encode("utf-8"), tail.encode("utf-8")])
 
         self.files[path] = Lazy(input_key(self.fingerprint, template, rel_url, title, key), make)
         if path.endswith(".html") and path != "404.html":
@@ -233,27 +258,40 @@ def _note_pages(site: _Site) -> None:
                     "prev": site.item(before) if before else None, "next": site.item(after) if after else None}
 
         site.page(planned.url, "note.html", title=note.title, lastmod=note.updated or note.date,
-                  key=(site.outputs[note.rel].key, planned.anchor, neighbours, site.nav), context=context)
+                  key=(site.outputs[note.rel].key, planned.anchor, neighbours), context=context)
 
 
 def _group_pages(site: _Site) -> None:
     for group in site.plan.categories:
         site.page(group.url, "list.html", title=f"{group.emoji} {group.name}".strip(),
-                  key=(site.keys(group.notes), site.nav, "category"),
+                  key=(site.keys(group.notes), "category"),
                   context=functools.partial(_group_context, site, group, "category", f"digest/{group.slug}/"))
     for group in site.plan.tags:
-        site.page(group.url, "list.html", title=f"#{group.name}", key=(site.keys(group.notes), site.nav, "tag"),
+        site.page(group.url, "list.html", title=f"#{group.name}", key=(site.keys(group.notes), "tag"),
                   context=functools.partial(_group_context, site, group, "tag", None))
     categories = [{"name": g.name, "emoji": g.emoji, "url": g.url, "count": len(g.notes)} for g in site.plan.categories]
     tags = [{"name": g.name, "emoji": "", "url": g.url, "count": len(g.notes)} for g in site.plan.tags]
-    site.page("categories/", "groups.html", title="Categories", key=(categories, site.nav),
+    site.page("categories/", "groups.html", title="Categories", key=(categories,),
               context=lambda: {"kind": "category", "groups": categories})
-    site.page("tags/", "groups.html", title="Tags", key=(tags, site.nav), context=lambda: {"kind": "tag", "groups": tags})
+    site.page("tags/", "groups.html", title="Tags", key=(tags,), context=lambda: {"kind": "tag", "groups": tags})
 
 
 def _group_context(site: _Site, group: Group, kind: str, digest: str | None) -> dict[str, Any]:
-    return {"items": [site.item(p) for p in reversed(group.notes)], "kind": kind, "group": _light(group),
-            "feed": f"{group.url}feed.xml", "digest": digest}
+    return {"count": len(group.notes), "entries_html": site.entries_html(reversed(group.notes)), "kind": kind,
+            "group": _light(group), "feed": f"{group.url}feed.xml", "digest": digest}
+
+
+def _list_entry(item: dict[str, Any], excerpts: bool) -> str:
+    """One note of a list page (home, category, tag, archive). Written here, not in a template, for
+    the reason given at `_digest_section`; the markup is stable: `ol.note-list > li`."""
+    root = ROOT
+    tags = "".join(f'<a class="tag" href="{root}{_esc(t["url"])}">#{_esc(t["name"])}</a> ' for t in item["tags"])
+    draft = '<span class="draft-badge">draft</span>' if item["draft"] else ""
+    excerpt = f'\n  <p class="excerpt">{_esc(item["excerpt"])}</p>' if excerpts and item["excerpt"] else ""
+    return (f'<li>\n  <a class="note-title" href="{root}{_esc(item["url"])}">{_esc(item["title"])}</a>\n'
+            f'  <p class="meta"><time datetime="{item["date"].isoformat()}">{item["date"].strftime("%Y.%m.%d")}</time>\n'
+            f'<a class="category" href="{root}{_esc(item["category_url"])}">{_esc(item["emoji"])} '
+            f'{_esc(item["category"])}</a>\n{tags}\n{draft}</p>{excerpt}\n</li>\n')
 
 
 def _light(group: Group) -> dict[str, str]:
@@ -263,13 +301,15 @@ def _light(group: Group) -> dict[str, str]:
 
 def _archive(site: _Site) -> None:
     def context() -> dict[str, Any]:
-        years: dict[int, dict[int, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+        years: dict[int, dict[int, list[PlannedNote]]] = defaultdict(lambda: defaultdict(list))
         for planned in reversed(site.plan.notes):
-            years[planned.note.date.year][planned.note.date.month].append(site.item(planned))
-        return {"years": [{"year": y, "months": [{"month": m, "items": items} for m, items in sorted(months.items(), reverse=True)]}
+            years[planned.note.date.year][planned.note.date.month].append(planned)
+        return {"years": [{"year": y, "months": [{"month": m, "count": len(notes),
+                                                  "entries_html": site.entries_html(notes, excerpts=False)}
+                                                 for m, notes in sorted(months.items(), reverse=True)]}
                           for y, months in sorted(years.items(), reverse=True)]}
 
-    site.page("archive/", "archive.html", title="Archive", key=(site.keys(site.plan.notes), site.nav), context=context)
+    site.page("archive/", "archive.html", title="Archive", key=(site.keys(site.plan.notes),), context=context)
 
 
 def _digests(site: _Site) -> None:
@@ -279,19 +319,21 @@ def _digests(site: _Site) -> None:
     def ordered(notes: tuple[PlannedNote, ...] | list[PlannedNote]) -> list[PlannedNote]:
         return sorted(notes, key=lambda p: (p.note.date, p.note.rel), reverse=reverse)
 
-    def context(notes: list[PlannedNote], style: str, group: Group | None) -> dict[str, Any]:
-        body = "".join(_digest_section(site, p, style) for p in notes)
-        return {"sections_html": Markup(body), "group": _light(group) if group else None,
+    def context(group: Group | None) -> dict[str, Any]:
+        return {"sections_html": Markup(SPLICE), "group": _light(group) if group else None,
                 "order": site.plan.digest_order}
 
+    def sections(notes: list[PlannedNote], style: str, root: str) -> str:
+        return "".join([_digest_section(site, p, style).replace(ROOT, root) for p in notes])
+
     everything = ordered(site.plan.notes)
-    site.page("digest/", "digest.html", title=site.config.title, key=(site.keys(everything), site.nav, "category"),
-              context=functools.partial(context, everything, "category", None))
+    site.page("digest/", "digest.html", title=site.config.title, key=(site.keys(everything), "category"),
+              context=functools.partial(context, None), splice=functools.partial(sections, everything, "category"))
     for group in site.plan.categories:
         notes = ordered(group.notes)
         site.page(f"digest/{group.slug}/", "digest.html", title=f"{site.config.title}: {group.name}",
-                  key=(site.keys(notes), site.nav, "date", group.emoji),
-                  context=functools.partial(context, notes, "date", group))
+                  key=(site.keys(notes), "date", group.emoji),
+                  context=functools.partial(context, group), splice=functools.partial(sections, notes, "date"))
 
 
 def _digest_section(site: _Site, planned: PlannedNote, style: str) -> str:
@@ -299,15 +341,15 @@ def _digest_section(site: _Site, planned: PlannedNote, style: str) -> str:
     rebuilt on every edit and a template loop costs ten times as much (override digest.html for the
     page around the sections; the section markup is stable: `section.digest-note`)."""
     item = site.item(planned)
-    url = f"{ROOT}{escape(item['url'])}"
+    url = f"{ROOT}{_esc(item['url'])}"
     day = item["date"].strftime("%Y.%m.%d")
     if style == "date":
         heading = f'<h2><a href="{url}">🗓 {day}</a></h2>\n'
     else:
-        label = escape(f"{item['emoji']} {item['category']}".strip())
+        label = _esc(f"{item['emoji']} {item['category']}".strip())
         heading = (f'<h2><a href="{url}">{label}</a></h2>\n'
                    f'<p class="meta"><time datetime="{item["date"].isoformat()}">{day}</time></p>\n')
-    return (f'<section class="digest-note" id="{escape(planned.anchor)}">\n{heading}'
+    return (f'<section class="digest-note" id="{_esc(planned.anchor)}">\n{heading}'
             f'<div class="note-body">\n{site.outputs[planned.note.rel].html}</div>\n</section>\n')
 
 
@@ -319,13 +361,13 @@ def _home(site: _Site) -> None:
 
     def context() -> dict[str, Any]:
         calendar = learning_calendar(dates, language=site.config.language)
-        return {"recent": [site.item(p) for p in recent_notes], "calendar": calendar,
+        return {"recent_html": site.entries_html(recent_notes), "calendar": calendar,
                 "calendar_svg": Markup(calendar.svg), "categories": categories}
 
-    site.page("", "home.html", title=site.config.title, key=(site.keys(recent_notes), dates, categories, site.nav),
+    site.page("", "home.html", title=site.config.title, key=(site.keys(recent_notes), dates, categories),
               context=context)
-    site.page("search/", "search.html", title="Search", key=(site.nav,), context=dict)
-    site.page("404.html", "404.html", title="Not found", key=(site.nav,), context=dict)
+    site.page("search/", "search.html", title="Search", key=(), context=dict)
+    site.page("404.html", "404.html", title="Not found", key=(), context=dict)
 
 
 def _feeds(site: _Site) -> None:
@@ -354,29 +396,24 @@ def _feeds(site: _Site) -> None:
     site.files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {absolute(cfg.base_url, 'sitemap.xml')}\n".encode()
 
 
-def _search_index(site: _Site, cache: dict[str, Any]) -> None:
-    """The site's search index; rebuilt only when a published note's searchable text changed."""
-    from ..search.site_index import SearchRecord, build_site_index
+def _search_index(site: _Site, cache: dict[str, Any]) -> bool:
+    """The site's search index, patched where published notes changed; True if `cache` changed."""
+    from ..search.site_index import SearchRecord, update_site_index
 
     records = [SearchRecord(id=p.url, url=p.url, title=p.note.title, date=p.note.date.isoformat(),
-                            category=p.note.category, tags=p.note.tags, text=site.outputs[p.note.rel].text)
+                            category=p.note.category, tags=p.note.tags, text=site.outputs[p.note.rel].text,
+                            fingerprint=site.outputs[p.note.rel].key)
                for p in site.plan.notes]
-    key = input_key(records)
-    if cache.get("key") == key and isinstance(cache.get("files"), list):
-        built: dict[str, bytes] = {}
-
-        def rebuilt(rel: str) -> bytes:  # only if a kept index file was changed or removed by hand
-            if not built:
-                built.update(build_site_index(records, cache.setdefault("terms", {})))
-            return built.get(rel, b"{}")
-
-        for rel in cache["files"]:
-            site.files[f"search/{rel}"] = Lazy(input_key(key, rel), functools.partial(rebuilt, rel))
-        return
-    files = build_site_index(records, cache.setdefault("terms", {}))
-    cache["key"], cache["files"], cache["version"] = key, sorted(files), INDEX_CACHE_VERSION
+    files, changed = update_site_index(records, cache)
+    hashes = cache.setdefault("hashes", {})
+    for rel in [rel for rel in hashes if rel not in files]:
+        del hashes[rel]
     for rel, data in files.items():
-        site.files[f"search/{rel}"] = Lazy(input_key(key, rel), functools.partial(files.__getitem__, rel))
+        if rel in changed or rel not in hashes:
+            hashes[rel] = hashlib.blake2b(data, digest_size=16).hexdigest()
+        site.files[f"search/{rel}"] = Lazy(hashes[rel], functools.partial(files.__getitem__, rel))
+    cache["version"] = INDEX_CACHE_VERSION
+    return bool(changed)
 
 
 def _assets(site: _Site) -> None:
@@ -418,14 +455,13 @@ def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, str
         progress(f"rendered {len(jobs)} notes ({render_cache.hits} from cache)")
 
     site = _Site(notebook, plan, drafts)
-    site.fingerprint = input_key(__version__, theme_fingerprint(root), config.fingerprint(), drafts)
+    site.fingerprint = input_key(__version__, theme_fingerprint(root), config.fingerprint(), drafts, site.nav)
     for planned, output in zip(plan.notes, rendered):
         site.add_note(planned, output)
     for step in STEPS:
         step(site)
     index_cache = _load_index_cache(cache_folder)
-    index_key_before = index_cache.get("key")
-    _search_index(site, index_cache)
+    index_changed = _search_index(site, index_cache)
     _feeds(site)
     result.warnings = site.warnings
     if strict and site.warnings:
@@ -451,7 +487,7 @@ def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, str
         result.changed, result.unchanged = writer.changed, writer.unchanged
     _save_page_keys(cache_folder, target, page_keys)
     render_cache.save({job.key for job in jobs})
-    if index_cache.get("key") != index_key_before:
+    if index_changed:
         _save_index_cache(cache_folder, index_cache)
     result.pages = sum(1 for rel in site.files if rel.endswith(".html"))
     result.seconds = time.perf_counter() - started

@@ -89,6 +89,8 @@ class SiteWriter:
         self._out_str = str(out)
         self._pending_str = str(self.pending)
         self._made: set[str] = set()
+        self._verified: set[str] = set()
+        """Files whose size and mtime matched the manifest in this build."""
 
     def __enter__(self) -> "SiteWriter":
         self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -128,7 +130,10 @@ class SiteWriter:
             stat = os.stat(path)
         except (FileNotFoundError, NotADirectoryError):
             return False
-        return [stat.st_size, stat.st_mtime_ns] == known[:2] and (digest is None or digest == known[2])
+        same = [stat.st_size, stat.st_mtime_ns] == known[:2] and (digest is None or digest == known[2])
+        if same:
+            self._verified.add(rel)
+        return same
 
     def target(self, rel: str) -> str:
         """The live path of `rel` (a string: pathlib costs too much at 10,000 files)."""
@@ -213,6 +218,9 @@ class SiteWriter:
         files: dict[str, list[object]] = {}
         moved = set(self.moves)
         for rel in self.written:
+            if rel in self._verified and rel not in moved:  # stat'ed by keep() or write() just now
+                files[rel] = self.manifest[rel]
+                continue
             path = self.target(rel)
             try:
                 stat = os.stat(path)
@@ -225,6 +233,8 @@ class SiteWriter:
             else:
                 files[rel] = known
         assert self.manifest_path is not None
+        if files == self.manifest:
+            return
         atomic_write(self.manifest_path, json.dumps({"out": str(self.out), "files": files}), durable=False)
 
 
