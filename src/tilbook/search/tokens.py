@@ -12,6 +12,9 @@ import unicodedata
 CJK = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff"
 _RUN = re.compile(rf"[{CJK}]+|[^\W{CJK}_]+(?:['’][^\W{CJK}_]+)*", re.UNICODE)
 _CJK_RUN = re.compile(rf"^[{CJK}]+$")
+_CJK_BIGRAM = re.compile(rf"(?=([{CJK}]{{2}}))")
+_CJK_SINGLE = re.compile(rf"(?<![{CJK}])[{CJK}](?![{CJK}])")
+_WORD = re.compile(rf"[^\W{CJK}_]+(?:['’][^\W{CJK}_]+)*", re.UNICODE)
 
 
 def normalise(text: str) -> str:
@@ -32,13 +35,14 @@ def bigrams(run: str) -> list[str]:
 
 
 def terms(text: str) -> set[str]:
-    """Index terms of a text: CJK bigrams (single CJK characters too) and whole words."""
-    found: set[str] = set()
-    for run in runs(text):
-        if is_cjk(run):
-            found.update(bigrams(run))
-        else:
-            found.add(run)
+    """Index terms of a text: CJK bigrams (single CJK characters too) and whole words.
+
+    The same as taking `runs` and splitting CJK runs into `bigrams`, done by three regular
+    expressions in C (this is most of the site index's build time)."""
+    flat = normalise(text)
+    found = set(_CJK_BIGRAM.findall(flat))
+    found.update(_CJK_SINGLE.findall(flat))
+    found.update(_WORD.findall(flat))
     return found
 
 
