@@ -22,9 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from corpus import TILBOOK, imported_notebook
+
 HERE = Path(__file__).resolve().parent
-SHARED = HERE.parent.parent / "shared" / "bench"
-TILBOOK = str(Path(sys.executable).parent / "tilbook")
 
 
 def timed(args: list[str], cwd: Path) -> tuple[float, int]:
@@ -38,12 +38,7 @@ def timed(args: list[str], cwd: Path) -> tuple[float, int]:
 
 
 def bench(n: int, runs: int, work: Path) -> dict[str, float]:
-    corpus = work / f"corpus-{n}"
-    subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), str(corpus), str(n), "--flavor", "digest"],
-                   check=True, stdout=subprocess.DEVNULL)
-    nb = work / f"nb-{n}"
-    subprocess.run([TILBOOK, "init", str(nb)], check=True, stdout=subprocess.DEVNULL)
-    import_s, _ = timed([TILBOOK, "import", str(corpus / "digest.md")], nb)
+    nb, import_s = imported_notebook(n, work)
     cold, incr, noop, peaks = [], [], [], []
     for _ in range(runs):
         shutil.rmtree(nb / "site", ignore_errors=True)

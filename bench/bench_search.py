@@ -9,7 +9,6 @@ Imports the `digest` corpus of ../shared/bench/make_corpus.py into a fresh noteb
 - the whole `tilbook search` command as a process (start-up, freshness check and query);
 - the site's static index: build time, files and bytes, and the bytes a browser downloads per
   query (one term shard per query word part plus the document chunks of the first 20 results).
-Corpus words are read from the corpus itself so every query has results.
 """
 from __future__ import annotations
 
@@ -23,16 +22,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from corpus import TILBOOK, imported_notebook
+
 from tilbook.notes import load_notebook
 from tilbook.search import fts
 from tilbook.search.site_index import SearchRecord, build_site_index, chunk_of, search_files, shard_key
 from tilbook.search.tokens import is_cjk, normalise, runs
 from tilbook.site.build import build_site
 
-HERE = Path(__file__).resolve().parent
-SHARED = HERE.parent.parent / "shared" / "bench"
-TILBOOK = str(Path(sys.executable).parent / "tilbook")
-QUERIES = ["python", "tensor", "메모리", "그래프", "코드", "배치", "학습률을", "\"batch 코드\""]
+QUERIES = ["tensor", "socket", "dec", "텐서", "함수", "오류의", "동작합니다", "개", "\"context manager\"", "텐서 socket"]
+"""Words of the corpus: English words and prefixes, Korean words of 1-5 syllables, a phrase, a mix."""
 
 
 def bytes_per_query(files: dict[str, bytes], query: str) -> int:
@@ -67,12 +66,7 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="tilbook-bench-search-"))
     try:
-        subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), str(work / "corpus"), str(args.notes),
-                        "--flavor", "digest"], check=True, stdout=subprocess.DEVNULL)
-        nb = work / "nb"
-        subprocess.run([TILBOOK, "init", str(nb)], check=True, stdout=subprocess.DEVNULL)
-        subprocess.run([TILBOOK, "import", str(work / "corpus" / "digest.md")], cwd=nb, check=True,
-                       stdout=subprocess.DEVNULL)
+        nb, _ = imported_notebook(args.notes, work)
         notebook = load_notebook(nb)
         started = time.perf_counter()
         con = fts.connect(nb)

@@ -24,9 +24,8 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-HERE = Path(__file__).resolve().parent
-SHARED = HERE.parent.parent / "shared" / "bench"
-TILBOOK = str(Path(sys.executable).parent / "tilbook")
+from corpus import TILBOOK, imported_notebook
+
 
 
 def free_port() -> int:
@@ -75,12 +74,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="tilbook-bench-serve-"))
     server = None
     try:
-        subprocess.run([sys.executable, str(SHARED / "make_corpus.py"), str(work / "corpus"), str(args.notes),
-                        "--flavor", "digest"], check=True, stdout=subprocess.DEVNULL)
-        nb = work / "nb"
-        subprocess.run([TILBOOK, "init", str(nb)], check=True, stdout=subprocess.DEVNULL)
-        subprocess.run([TILBOOK, "import", str(work / "corpus" / "digest.md")], cwd=nb, check=True,
-                       stdout=subprocess.DEVNULL)
+        nb, _ = imported_notebook(args.notes, work)
         listed = [json.loads(line) for line in subprocess.run([TILBOOK, "list", "--json"], cwd=nb, check=True,
                                                                capture_output=True, text=True).stdout.splitlines()]
         entry = listed[len(listed) // 2]

@@ -216,11 +216,12 @@ class _Site:
 
     def page(self, rel_url: str, template: str, *, title: str, key: object,
              context: Callable[[], dict[str, Any]], lastmod: dt.date | None = None,
-             splice: Callable[[str], str] | None = None) -> None:
+             splice: Callable[[str], list[bytes]] | None = None) -> None:
         """Plan a template render to `rel_url` (a folder URL gets index.html). `key` holds (small)
         everything the page shows; the context is only built when the page must be rendered.
-        `splice(root)` makes HTML that replaces the SPLICE marker after rendering, so a page many
-        megabytes long (a digest) is not pushed through the template engine."""
+        `splice(root)` makes the encoded HTML that replaces the SPLICE marker after rendering, so a
+        page many megabytes long (a digest) is neither pushed through the template engine nor held
+        as text and bytes at once."""
         path = rel_url + "index.html" if rel_url.endswith("/") or rel_url == "" else rel_url
         root = "../" * path.count("/")
 
@@ -236,7 +237,7 @@ class _Site:
             head, marker, tail = text.partition(SPLICE)
             if not marker:  # an overridden template that leaves the spliced part out
                 return text.encode("utf-8")
-            return b"".join([head.encode("utf-8"), splice(root).encode("utf-8"), tail.encode("utf-8")])
+            return b"".join([head.encode("utf-8"), *splice(root), tail.encode("utf-8")])
 
         self.files[path] = Lazy(input_key(self.fingerprint, template, rel_url, title, key), make)
         if path.endswith(".html") and path != "404.html":
@@ -323,8 +324,8 @@ def _digests(site: _Site) -> None:
         return {"sections_html": Markup(SPLICE), "group": _light(group) if group else None,
                 "order": site.plan.digest_order}
 
-    def sections(notes: list[PlannedNote], style: str, root: str) -> str:
-        return "".join([_digest_section(site, p, style).replace(ROOT, root) for p in notes])
+    def sections(notes: list[PlannedNote], style: str, root: str) -> list[bytes]:
+        return [_digest_section(site, p, style).replace(ROOT, root).encode("utf-8") for p in notes]
 
     everything = ordered(site.plan.notes)
     site.page("digest/", "digest.html", title=site.config.title, key=(site.keys(everything), "category"),

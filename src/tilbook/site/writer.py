@@ -21,6 +21,8 @@ import hashlib
 import json
 import os
 import shutil
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
 from ..errors import BuildError
@@ -91,6 +93,10 @@ class SiteWriter:
         self._made: set[str] = set()
         self._verified: set[str] = set()
         """Files whose size and mtime matched the manifest in this build."""
+        self._digests: dict[str, str] = {}
+        """Hashes of the files this build wrote (for the manifest, without reading them back)."""
+        self._pool: ThreadPoolExecutor | None = None
+        self._staging: deque[Future[None]] = deque()
 
     def __enter__(self) -> "SiteWriter":
         self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -107,6 +113,10 @@ class SiteWriter:
         return self
 
     def __exit__(self, kind: object, value: object, trace: object) -> None:
+        try:
+            self._finish_staging()
+        except OSError:
+            pass  # the build failed already; its error is the one to report
         if not (self.pending / JOURNAL).is_file():  # past the commit point, the next build rolls forward
             shutil.rmtree(self.pending, ignore_errors=True)
         if self._lock_fd is not None:
@@ -155,11 +165,27 @@ class SiteWriter:
         if folder not in self._made:
             os.makedirs(folder, exist_ok=True)
             self._made.add(folder)
-        with open(staged, "wb") as handle:
-            handle.write(payload)
+        self._stage(staged, payload)
+        self._digests[rel] = digest
         self.moves.append(rel)
         self.changed += 1
         return True
+
+    def _stage(self, staged: str, payload: bytes) -> None:
+        """Write one pending file on a small thread pool: file creation is most of a cold build's
+        write time, and it waits on the disk with the GIL released."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="tilbook-write")
+        if len(self._staging) >= 64:  # bounded: at most this many payloads held in memory
+            self._staging.popleft().result()
+        self._staging.append(self._pool.submit(_write_file, staged, payload))
+
+    def _finish_staging(self) -> None:
+        while self._staging:
+            self._staging.popleft().result()  # re-raises a failed write
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
     def keep(self, rel: str) -> bool:
         """Keep the live file as the last build wrote it; False (write it instead) if it changed."""
@@ -174,6 +200,7 @@ class SiteWriter:
 
     def commit(self, *, drafts: bool, info: dict[str, object]) -> int:
         """Swap or journal the new site in (see the module docstring). Returns deletions."""
+        self._finish_staging()
         live = set(self.manifest) if self.manifest else _walk(self.out)
         deletes = sorted(rel for rel in live if rel not in self.written and rel not in (MARKER, DRAFT_MARKER))
         (self.pending / MARKER).write_text(json.dumps(info, sort_keys=True) + "\n", encoding="utf-8")
@@ -227,7 +254,9 @@ class SiteWriter:
             except FileNotFoundError:
                 continue
             known = self.manifest.get(rel)
-            if rel in moved or known is None or known[:2] != [stat.st_size, stat.st_mtime_ns]:
+            if rel in self._digests:
+                files[rel] = [stat.st_size, stat.st_mtime_ns, self._digests[rel]]
+            elif known is None or known[:2] != [stat.st_size, stat.st_mtime_ns]:
                 with open(path, "rb") as handle:
                     files[rel] = [stat.st_size, stat.st_mtime_ns, _digest(handle.read())]
             else:
@@ -251,6 +280,11 @@ def _exchange(a: Path, b: Path) -> bool:
             return False
         raise OSError(err, os.strerror(err), str(a))
     return True
+
+
+def _write_file(path: str, payload: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(payload)
 
 
 def _equal_file(path: str, payload: bytes) -> bool:
