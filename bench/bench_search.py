@@ -7,13 +7,13 @@ Imports the `digest` corpus of ../shared/bench/make_corpus.py into a fresh noteb
 - `tilbook search` inside the process: `fts.search` on the refreshed local index, per query
   (median of --repeat runs), for English words, Korean words of 1-4 syllables and a phrase;
 - the whole `tilbook search` command as a process (start-up, freshness check and query);
-- the site's static index: build time, files and bytes, and the bytes a browser downloads per
-  query (one term shard per query word part plus the document chunks of the first 20 results).
+- the site's static index: build time, files and bytes; per query the bytes search.js downloads
+  (meta, one term shard per query part, split postings, the chunks of the 10 results it shows)
+  and the time from submitting the search form to the results shown in headless Chromium.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import statistics
 import subprocess
@@ -26,37 +26,40 @@ from corpus import TILBOOK, imported_notebook
 
 from tilbook.notes import load_notebook
 from tilbook.search import fts
-from tilbook.search.site_index import SearchRecord, build_site_index, chunk_of, search_files, shard_key
-from tilbook.search.tokens import is_cjk, normalise, runs
+from tilbook.search.site_index import SearchRecord, build_site_index, search_files
 from tilbook.site.build import build_site
 
 QUERIES = ["tensor", "socket", "dec", "텐서", "함수", "오류의", "동작합니다", "개", "\"context manager\"", "텐서 socket"]
 """Words of the corpus: English words and prefixes, Korean words of 1-5 syllables, a phrase, a mix."""
 
 
-def bytes_per_query(files: dict[str, bytes], query: str) -> int:
-    """What search.js downloads: the shard of every query word part, then the first 20 hits' chunks."""
-    needed: set[str] = set()
-    for word in normalise(query.strip('"')).split():
-        for part in runs(word):
-            if is_cjk(part):
-                needed.update(f"t/{shard_key(part[i:i + 2])}.json" for i in range(len(part) - 1))
-            else:
-                needed.add(f"t/{shard_key(part)}.json")
-    hits = search_files(files, query.strip('"'))
-    chunks = {f"d/{chunk_of(doc)}.json" for doc in _doc_ids(files, hits)}
-    return sum(len(files.get(rel, b"")) for rel in needed | chunks)
+def site_bytes(files: dict[str, bytes], query: str) -> tuple[int, int]:
+    """Bytes search.js downloads for `query` (meta, shards, split postings, the shown results'
+    document chunks) and how many results it shows."""
+    fetched: set[str] = set()
+    hits = search_files(files, query.strip('"'), limit=10, fetched=fetched)
+    return sum(len(files.get(rel, b"")) for rel in fetched), len(hits)
 
 
-def _doc_ids(files: dict[str, bytes], hits: list[dict[str, str]]) -> list[str]:
-    wanted = {h["url"] for h in hits}
-    found = []
-    for rel, data in files.items():
-        if rel.startswith("d/"):
-            for doc, entry in json.loads(data).items():
-                if entry[0] in wanted:
-                    found.append(doc)
-    return found
+def chromium_ms(site: Path, queries: list[str]) -> dict[str, float]:
+    """Milliseconds from submitting the search form to the results shown, in headless Chromium
+    against a loopback server (a fresh page per query: nothing cached)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.browser import browser_page, static_server
+    timings = {}
+    with static_server(site) as base, browser_page() as page:
+        for query in queries:
+            page.goto(base + "search/")
+            page.fill("#search-input", query)
+            timings[query] = page.evaluate("""() => new Promise(resolve => {
+                const form = document.querySelector('form.search');
+                const started = performance.now();
+                new MutationObserver(() => {
+                    if (form.getAttribute('data-state') === 'done') { resolve(performance.now() - started); }
+                }).observe(form, {attributes: true});
+                form.requestSubmit();
+            })""")
+    return timings
 
 
 def main() -> None:
@@ -75,10 +78,11 @@ def main() -> None:
         started = time.perf_counter()
         fts.refresh(con, notebook)
         print(f"local index: refresh with nothing changed {1000 * (time.perf_counter() - started):.1f} ms")
-        print(f"\n{'query':<14} {'hits':>5} {'in-process':>11} {'process':>9} {'site bytes':>11}")
         build_site(nb, work / "site")
         files = {p.relative_to(work / "site" / "search").as_posix(): p.read_bytes()
                  for p in (work / "site" / "search").rglob("*.json")}
+        browser = chromium_ms(work / "site", QUERIES)
+        print(f"\n{'query':<18} {'hits':>5} {'in-process':>11} {'process':>9} {'site bytes':>11} {'shown':>6} {'Chromium':>9}")
         for query in QUERIES:
             times = []
             for _ in range(args.repeat):
@@ -88,8 +92,9 @@ def main() -> None:
             t = time.perf_counter()
             subprocess.run([TILBOOK, "search", query], cwd=nb, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             process = time.perf_counter() - t
-            print(f"{query:<14} {len(hits):>5} {1000 * statistics.median(times):>9.2f}ms {process:>8.2f}s "
-                  f"{bytes_per_query(files, query):>11,}")
+            downloaded, shown = site_bytes(files, query)
+            print(f"{query:<18} {len(hits):>5} {1000 * statistics.median(times):>9.2f}ms {process:>8.2f}s "
+                  f"{downloaded:>11,} {shown:>6} {browser[query]:>7.0f}ms")
         records = _records(nb)
         t = time.perf_counter()
         build_site_index(records)

@@ -8,7 +8,18 @@ from pathlib import Path
 import pytest
 
 from tests.browser import browser_page, screenshot, static_server
+from tilbook.search import site_index
 from tilbook.search.site_index import SearchRecord, build_site_index, search_files, update_site_index
+
+
+@pytest.fixture(autouse=True, params=["small-index", "large-index"])
+def layout(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs twice: with the layout of a small notebook, and with the one a large notebook
+    gets (every term's postings in their own file, 3-digit document chunks)."""
+    if request.param == "large-index":
+        monkeypatch.setattr(site_index, "SPLIT_POSTINGS", 0)
+        monkeypatch.setattr(site_index, "WIDE_CHUNKS_ABOVE", 0)
+    return str(request.param)
 
 RECORDS = [
     SearchRecord("2024/01/01/a/", "2024/01/01/a/", "텐서플로우의 map_fn", "2024-01-01", "ML library", ("tensorflow",),
@@ -35,16 +46,21 @@ def test_korean_substrings_english_prefixes_and_mixed() -> None:
     assert urls("없는말") == []
 
 
-def test_index_is_deterministic_and_one_change_touches_few_shards() -> None:
+def test_index_is_deterministic_and_one_change_touches_few_shards(layout: str) -> None:
     first = build_site_index(RECORDS)
+    if layout == "large-index":
+        assert any(rel.startswith("p/") for rel in first)
+        assert {len(rel) for rel in first if rel.startswith("d/")} == {len("d/abc.json")}
     assert build_site_index(list(reversed(RECORDS))) == first
     changed = [RECORDS[0], RECORDS[1], SearchRecord(*[getattr(RECORDS[2], f) for f in ("id", "url", "title", "date", "category", "tags")],
                                                     text=RECORDS[2].text + " 새로운낱말")]
     second = build_site_index(changed)
     differing = sorted(k for k in set(first) | set(second) if first.get(k) != second.get(k))
-    assert all(k.startswith(("t/", "d/")) for k in differing)
+    assert all(k.startswith(("t/", "d/", "p/")) for k in differing)
     assert len([k for k in differing if k.startswith("d/")]) == 1
-    assert 0 < len(differing) <= 8  # the new word's bigram shards and the note's document chunk
+    # the new word's bigram shards (and, split out, their postings) and the note's document chunk
+    assert 0 < len([k for k in differing if not k.startswith("p/")]) <= 8
+    assert len([k for k in differing if k.startswith("p/")]) == (4 if layout == "large-index" else 0)
 
 
 def test_patched_index_equals_a_fresh_one() -> None:

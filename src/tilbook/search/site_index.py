@@ -1,12 +1,15 @@
 """The site's static search index: sharded by term, built by `tilbook build`, read by search.js.
 
 Layout under `search/`:
-- `meta.json`: format version, the shard key rule, document count.
+- `meta.json`: format version, document count, id length, and `chunk`, the width of a document
+  chunk key (2 hex digits up to 1,024 documents, 3 above, so a chunk stays a few KB).
 - `t/<key>.json`: `{term: [doc, …]}` for every term whose shard key is `<key>` (hex code points of
   the term's first character for CJK bigrams, of its first two characters for words), so a query
-  downloads one small shard per query word.
-- `d/<xx>.json`: `{doc: [url, title, date, category, text]}` for documents whose id has `xx` at
-  positions 3-4.
+  downloads one small shard per query part. A term in more than SPLIT_POSTINGS documents is listed
+  as `{term: count}` and its documents are in `p/<hex of term>.json` as one space-separated
+  string, fetched only when a query needs that term.
+- `d/<key>.json`: `{doc: [url, title, date, category, text]}` for documents whose id has `key` at
+  positions 3 onwards.
 A document id is the note's day (3 base-36 digits, so ids sort newest-last and search.js can rank
 by date before downloading any document) and a hash of its URL, so one note's change rewrites only
 its own document chunk and the shards of the terms it gained or lost; files are byte-identical for
@@ -24,8 +27,14 @@ from typing import Any
 
 from .tokens import is_cjk, normalise, runs, terms
 
-FORMAT = 1
+FORMAT = 2
 ID_LENGTH = 8
+SPLIT_POSTINGS = 256
+"""Terms in more documents than this get their own postings file (common words stay cheap)."""
+SPLIT_TERM_LENGTH = 24
+"""Longer terms always stay inline (their hex file name would be too long)."""
+WIDE_CHUNKS_ABOVE = 1024
+"""Above this many documents, chunk keys have 3 hex digits instead of 2."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +81,52 @@ def doc_id(record: "SearchRecord", taken: set[str]) -> str:
     return prefix + digest[:length]
 
 
-def chunk_of(doc: str) -> str:
-    return doc[3:5]
+def chunk_width(documents: int) -> int:
+    return 2 if documents <= WIDE_CHUNKS_ABOVE else 3
+
+
+def chunk_of(doc: str, width: int = 2) -> str:
+    return doc[3:3 + width]
+
+
+def _hex(text: str) -> str:
+    return "".join(f"{ord(c):x}" for c in text)
+
+
+def _postings_rel(term: str) -> str:
+    return f"p/{_hex(term)}.json"
+
+
+def _shard_files(key: str, table: Mapping[str, list[str]]) -> dict[str, bytes]:
+    """The files of one shard: its term table, and a postings file per common term."""
+    inline: dict[str, list[str] | int] = {}
+    files: dict[str, bytes] = {}
+    for term, docs in table.items():
+        if len(docs) > SPLIT_POSTINGS and len(term) <= SPLIT_TERM_LENGTH:
+            inline[term] = len(docs)
+            files[_postings_rel(term)] = _dump(" ".join(docs))
+        else:
+            inline[term] = docs
+    if inline:
+        files[f"t/{key}.json"] = _dump(inline)
+    return files
+
+
+def _read_shard(files: Mapping[str, bytes], key: str) -> tuple[dict[str, list[str]], set[str]]:
+    """One shard's full table (split postings read back in) and the files it came from."""
+    data = files.get(f"t/{key}.json")
+    if not data:
+        return {}, set()
+    table: dict[str, list[str]] = {}
+    used = {f"t/{key}.json"}
+    for term, value in json.loads(data).items():
+        if isinstance(value, int):
+            rel = _postings_rel(term)
+            used.add(rel)
+            table[term] = json.loads(files[rel]).split(" ")
+        else:
+            table[term] = value
+    return table, used
 
 
 def _record_terms(record: SearchRecord) -> str:
@@ -93,7 +146,7 @@ def _dump(data: object) -> bytes:
 
 
 def _meta(documents: int) -> bytes:
-    return _dump({"format": FORMAT, "documents": documents, "id_length": ID_LENGTH})
+    return _dump({"format": FORMAT, "documents": documents, "id_length": ID_LENGTH, "chunk": chunk_width(documents)})
 
 
 def _entry(record: SearchRecord) -> list[str]:
@@ -112,10 +165,11 @@ def _full_build(records: Sequence[SearchRecord], known: Mapping[str, tuple[str, 
     docs: dict[str, tuple[str, str, str]] = {}
     postings: dict[str, list[str]] = defaultdict(list)
     chunks: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    width = chunk_width(len(records))
     for record in sorted(records, key=lambda r: r.id):
         doc = doc_id(record, ids)
         ids.add(doc)
-        chunks[chunk_of(doc)][doc] = _entry(record)
+        chunks[chunk_of(doc, width)][doc] = _entry(record)
         fingerprint = _fingerprint(record)
         before = known.get(record.id)
         found = before[2] if before is not None and before[0] == fingerprint else _record_terms(record)
@@ -125,7 +179,9 @@ def _full_build(records: Sequence[SearchRecord], known: Mapping[str, tuple[str, 
     shards: dict[str, dict[str, list[str]]] = defaultdict(dict)
     for term, listed in postings.items():
         shards[shard_key(term)][term] = sorted(listed)
-    files = {f"t/{key}.json": _dump(shard) for key, shard in shards.items()}
+    files: dict[str, bytes] = {}
+    for key, shard in shards.items():
+        files.update(_shard_files(key, shard))
     files.update({f"d/{prefix}.json": _dump(chunk) for prefix, chunk in chunks.items()})
     files["meta.json"] = _meta(len(ids))
     return files, docs
@@ -162,27 +218,39 @@ def _patch(records: Sequence[SearchRecord], old_docs: dict[str, tuple[str, str, 
     added = sorted(i for i, fp in fingerprints.items() if i not in old_docs or old_docs[i][0] != fp)
     if len(gone) + len(added) > max(64, len(records) // 10):
         return None  # much changed: a full build is as quick and simpler
+    width = chunk_width(len(old_docs))
+    if chunk_width(len(records)) != width:
+        return None  # every document moves to a new chunk
     docs = dict(old_docs)
     files = dict(old_files)
     shards: dict[str, dict[str, list[str]]] = {}
+    shard_sources: set[str] = set()
     chunks: dict[str, dict[str, list[str]]] = {}
 
-    def loaded(cache: dict[str, dict[str, list[str]]], rel: str, key: str) -> dict[str, list[str]]:
-        if key not in cache:
-            data = files.get(rel)
-            cache[key] = json.loads(data) if data else {}
-        return cache[key]
+    def shard(term: str) -> dict[str, list[str]]:
+        key = shard_key(term)
+        if key not in shards:
+            shards[key], used = _read_shard(files, key)
+            shard_sources.update(used)
+        return shards[key]
+
+    def chunk(doc: str) -> dict[str, list[str]]:
+        key = chunk_of(doc, width)
+        if key not in chunks:
+            data = files.get(f"d/{key}.json")
+            chunks[key] = json.loads(data) if data else {}
+        return chunks[key]
 
     for record_id in gone:
         _, doc, found = docs.pop(record_id)
         for term in found.split("\n") if found else ():
-            shard = loaded(shards, f"t/{shard_key(term)}.json", shard_key(term))
-            listed = shard.get(term, [])
+            table = shard(term)
+            listed = table.get(term, [])
             if doc in listed:
                 listed.remove(doc)
             if not listed:
-                shard.pop(term, None)
-        loaded(chunks, f"d/{chunk_of(doc)}.json", chunk_of(doc)).pop(doc, None)
+                table.pop(term, None)
+        chunk(doc).pop(doc, None)
     taken = {entry[1] for entry in docs.values()}
     for record_id in added:
         record = current[record_id]
@@ -193,66 +261,87 @@ def _patch(records: Sequence[SearchRecord], old_docs: dict[str, tuple[str, str, 
         found = _record_terms(record)
         docs[record_id] = (fingerprints[record_id], doc, found)
         for term in found.split("\n") if found else ():
-            insort(loaded(shards, f"t/{shard_key(term)}.json", shard_key(term)).setdefault(term, []), doc)
-        loaded(chunks, f"d/{chunk_of(doc)}.json", chunk_of(doc))[doc] = _entry(record)
+            insort(shard(term).setdefault(term, []), doc)
+        chunk(doc)[doc] = _entry(record)
+    made: dict[str, bytes | None] = {rel: None for rel in shard_sources}  # None: the file goes
+    for key, table in shards.items():
+        made.update(_shard_files(key, table))
+    for key, entries in chunks.items():
+        made[f"d/{key}.json"] = _dump(entries) if entries else None
+    made["meta.json"] = _meta(len(docs))
     changed: set[str] = set()
-    for folder, tables in (("t", shards), ("d", chunks)):
-        for key, table in tables.items():
-            rel = f"{folder}/{key}.json"
-            data = _dump(table) if table else None
-            if data is None:
-                files.pop(rel, None)
-            else:
-                files[rel] = data
-            if old_files.get(rel) != data:
-                changed.add(rel)
-    files["meta.json"] = _meta(len(docs))
-    if files["meta.json"] != old_files.get("meta.json"):
-        changed.add("meta.json")
+    for rel, data in made.items():
+        if data is None:
+            files.pop(rel, None)
+        else:
+            files[rel] = data
+        if old_files.get(rel) != data:
+            changed.add(rel)
     return files, docs, changed
 
 
-def search_files(files: dict[str, bytes], query: str, limit: int = 20) -> list[dict[str, str]]:
-    """The query semantics of search.js, in Python (for tests and the benchmark): every query
-    word must match; CJK parts as substrings (2+ characters), words by prefix."""
-    words = [w for w in normalise(query).split() if w]
-    if not words:
-        return []
+def covering_bigrams(part: str) -> list[str]:
+    """Bigrams that together cover a CJK run (every second one, and the last): enough to find the
+    candidates, since each candidate's text is checked for the whole run anyway."""
+    grams = [part[i:i + 2] for i in range(0, len(part) - 1, 2)]
+    if len(part) % 2 == 1 and len(part) > 2:
+        grams.append(part[-2:])
+    return grams
 
-    def shard(key: str) -> dict[str, list[str]]:
-        data = files.get(f"t/{key}.json")
-        return json.loads(data) if data else {}
+
+def search_files(files: Mapping[str, bytes], query: str, limit: int = 10,
+                 fetched: set[str] | None = None) -> list[dict[str, str]]:
+    """The query semantics of search.js, in Python (for tests and the benchmark): every query
+    word must match; CJK parts as substrings (2+ characters), words by prefix. `fetched` collects
+    the files search.js downloads for the same query."""
+    seen = fetched if fetched is not None else set()
+
+    def load(rel: str) -> Any:
+        seen.add(rel)
+        data = files.get(rel)
+        return json.loads(data) if data else None
+
+    meta = load("meta.json") or {}
+    width = int(meta.get("chunk", 2))
+    words = [w for w in normalise(query).split() if w]
+
+    def postings(table: dict[str, Any], term: str) -> set[str]:
+        value = table.get(term)
+        if isinstance(value, int):
+            return set((load(_postings_rel(term)) or "").split(" "))
+        return set(value or [])
 
     candidates: set[str] | None = None
     for word in words:
-        parts = runs(word)
-        word_docs: set[str] | None = None
-        for part in parts:
+        for part in runs(word):
             if is_cjk(part):
                 if len(part) < 2:
                     continue
-                grams = [part[i:i + 2] for i in range(len(part) - 1)]
-                docs = None
-                for gram in grams:
-                    found = set(shard(shard_key(gram)).get(gram, []))
+                docs: set[str] | None = None
+                for gram in covering_bigrams(part):
+                    found = postings(load(f"t/{shard_key(gram)}.json") or {}, gram)
                     docs = found if docs is None else docs & found
             else:
-                table = shard(shard_key(part))
-                docs = {d for term, ds in table.items() if term.startswith(part) for d in ds}
-            word_docs = docs if word_docs is None else word_docs & (docs or set())
-        if word_docs is None:
-            continue
-        candidates = word_docs if candidates is None else candidates & word_docs
+                table = load(f"t/{shard_key(part)}.json") or {}
+                docs = set()
+                for term in table:
+                    if term.startswith(part):
+                        docs |= postings(table, term)
+            candidates = docs if candidates is None else candidates & (docs or set())
     if not candidates:
         return []
     results = []
-    for doc in sorted(candidates):
-        url, title, date, category, text = json.loads(files[f"d/{chunk_of(doc)}.json"])[doc]
+    for doc in sorted(candidates, reverse=True):  # newest first, as search.js
+        entry = (load(f"d/{chunk_of(doc, width)}.json") or {}).get(doc)
+        if entry is None:
+            continue
+        url, title, date, category, text = entry
         haystack = normalise(title + "\n" + text)
         if all(_word_matches(word, haystack) for word in words):
             results.append({"url": url, "title": title, "date": date, "category": category})
-    results.sort(key=lambda r: r["date"], reverse=True)
-    return results[:limit]
+            if len(results) == limit:
+                break
+    return results
 
 
 def _word_matches(word: str, haystack: str) -> bool:

@@ -55,23 +55,39 @@
     return a.filter(function (x) { return keep.has(x); });
   }
 
+  async function postings(table, term) {
+    var value = table[term];
+    if (typeof value === "number") {  // a common term: its documents are in their own file
+      var joined = await getJSON("p/" + hex(term) + ".json");
+      return typeof joined === "string" ? joined.split(" ") : [];
+    }
+    return value || [];
+  }
+
+  function coveringBigrams(chars) {  // every second bigram and the last: the text check does the rest
+    var grams = [];
+    for (var i = 0; i + 1 < chars.length; i += 2) { grams.push(chars[i] + chars[i + 1]); }
+    if (chars.length % 2 === 1 && chars.length > 2) { grams.push(chars[chars.length - 2] + chars[chars.length - 1]); }
+    return grams;
+  }
+
   async function docsFor(part) {
     var chars = Array.from(part);
     if (isCjk(chars[0])) {
       if (chars.length < 2) { return null; }
-      var docs = null;
-      for (var i = 0; i + 1 < chars.length; i++) {
-        var gram = chars[i] + chars[i + 1];
-        var shard = await getJSON("t/" + shardKey(gram) + ".json");
-        docs = intersect(docs, shard[gram] || []);
+      var docs = null, grams = coveringBigrams(chars);
+      for (var i = 0; i < grams.length; i++) {
+        var shard = await getJSON("t/" + shardKey(grams[i]) + ".json");
+        docs = intersect(docs, await postings(shard, grams[i]));
       }
       return docs;
     }
     var table = await getJSON("t/" + shardKey(part) + ".json");
     var found = new Set();
-    Object.keys(table).forEach(function (term) {
-      if (term.indexOf(part) === 0) { table[term].forEach(function (d) { found.add(d); }); }
-    });
+    var terms = Object.keys(table).filter(function (term) { return term.indexOf(part) === 0; });
+    for (var t = 0; t < terms.length; t++) {
+      (await postings(table, terms[t])).forEach(function (d) { found.add(d); });
+    }
     return Array.from(found);
   }
 
@@ -83,6 +99,7 @@
 
   async function search(query) {
     var words = normalise(query).split(/\s+/).filter(Boolean);
+    var meta = getJSON("meta.json");  // fetched while the terms are looked up
     var candidates = null;
     for (var w = 0; w < words.length; w++) {
       var parts = runs(words[w]);
@@ -93,17 +110,29 @@
     }
     if (candidates === null) { return { results: [], complete: true, tooShort: true }; }
     candidates.sort().reverse();  // ids start with the day: newest first
-    var results = [], chunks = new Set(), i = 0;
-    for (; i < candidates.length && results.length < SHOWN; i++) {
-      var doc = candidates[i], chunk = doc.slice(3, 5);
-      if (!chunks.has(chunk) && chunks.size >= MAX_CHUNKS) { break; }
-      chunks.add(chunk);
-      var entry = (await getJSON("d/" + chunk + ".json"))[doc];
-      if (!entry) { continue; }
-      var haystack = normalise(entry[1] + "\n" + entry[4]);
-      var hayRuns = runs(haystack);
-      if (words.every(function (word) { return wordMatches(word, haystack, hayRuns); })) {
-        results.push({ url: entry[0], title: entry[1], date: entry[2], category: entry[3], text: entry[4] });
+    var width = (await meta).chunk || 2;
+    var results = [], chunks = new Set(), i = 0, stop = false;
+    while (i < candidates.length && results.length < SHOWN && !stop) {
+      // the next few candidates' chunks are fetched at once, then checked newest first
+      var batch = candidates.slice(i, i + SHOWN), loads = [];
+      for (var b = 0; b < batch.length; b++) {
+        var chunk = batch[b].slice(3, 3 + width);
+        if (!chunks.has(chunk)) {
+          if (chunks.size >= MAX_CHUNKS) { batch = batch.slice(0, b); stop = true; break; }
+          chunks.add(chunk);
+          loads.push(getJSON("d/" + chunk + ".json"));
+        }
+      }
+      await Promise.all(loads);
+      for (var k = 0; k < batch.length && results.length < SHOWN; k++, i++) {
+        var doc = batch[k];
+        var entry = (await getJSON("d/" + doc.slice(3, 3 + width) + ".json"))[doc];
+        if (!entry) { continue; }
+        var haystack = normalise(entry[1] + "\n" + entry[4]);
+        var hayRuns = runs(haystack);
+        if (words.every(function (word) { return wordMatches(word, haystack, hayRuns); })) {
+          results.push({ url: entry[0], title: entry[1], date: entry[2], category: entry[3], text: entry[4] });
+        }
       }
     }
     return { results: results, complete: i >= candidates.length, tooShort: false };
