@@ -76,3 +76,15 @@ def test_cli_json_and_exit_status(seeded: Path, tilbook) -> None:  # noqa: ANN00
     assert set(rows[0]) >= {"date", "category", "title", "snippet", "path", "draft"}
     assert "<mark>모듈</mark>" in rows[0]["snippet"] and rows[0]["category"] == "Python"
     assert tilbook("search", "없는단어조합", cwd=seeded).code == 1
+
+
+def test_every_query_path_one_syllable_two_letters_and_mixed(notebook: Path) -> None:
+    write_note(notebook, "2024/a.md", "---\ndate: 2024-02-01\ncategory: CS\n---\n한 개의 값을 tf.function에 넘긴다.\n")
+    write_note(notebook, "2024/b.md", "---\ndate: 2024-02-02\ncategory: CS\n---\n개념 두 개: 개념도와 개념어.\n")
+    write_note(notebook, "2024/c.md", "---\ndate: 2024-02-03\ncategory: Python\n---\nThe pdtf format has no 개념.\n")
+    assert dates(notebook, "개") == ["2024-02-02", "2024-02-03", "2024-02-01"]  # CJK character index, bm25: four times first
+    assert dates(notebook, "개념") == ["2024-02-02", "2024-02-03"]  # bigram index, bm25: three times beats once
+    assert dates(notebook, "tf") == ["2024-02-03", "2024-02-01"]  # substring, like the other short queries
+    assert dates(notebook, "개념 tf") == ["2024-02-03"]
+    assert dates(notebook, "개념 format") == ["2024-02-03"]
+    assert dates(notebook, "개념", category="CS") == ["2024-02-02"]

@@ -1,9 +1,11 @@
 """`tilbook search`: the notebook's local SQLite index, refreshed incrementally by content hash.
 
 FTS5 with the trigram tokenizer answers query words of 3+ characters as case-insensitive
-substrings (so `텐서플로우` matches `텐서플로우의`) ranked by bm25; shorter words (`모듈`, `함수`:
-most Korean words) are answered in SQL too, by `instr` over a stored lowercase copy, ranked by
-how often they occur. Drafts are indexed and marked; filtering them is the caller's choice.
+substrings (so `텐서플로우` matches `텐서플로우의`) ranked by bm25. One- and two-syllable Korean
+(CJK) words (`모듈`, `함수`: most Korean words) are answered by a second FTS5 table over the text's
+CJK characters and bigrams, also ranked by bm25. One or two Latin letters are answered in SQL by
+`instr` over a stored lowercase copy, ranked by how often they occur. Drafts are indexed and
+marked; filtering them is the caller's choice.
 """
 from __future__ import annotations
 
@@ -15,18 +17,22 @@ from pathlib import Path
 
 from ..model import Note, Notebook
 from ..notes import cache_dir
-from .tokens import normalise
+from .tokens import bigram_text, is_cjk, normalise
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "4"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS notes(
     id INTEGER PRIMARY KEY, rel TEXT UNIQUE NOT NULL, hash TEXT NOT NULL, date TEXT NOT NULL,
     category TEXT NOT NULL, title TEXT NOT NULL, tags TEXT NOT NULL, draft INTEGER NOT NULL,
-    body TEXT NOT NULL, hay TEXT NOT NULL);
+    body TEXT NOT NULL, hay TEXT NOT NULL, grams TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS notes_fts USING fts5(
     title, body, content='notes', content_rowid='id', tokenize='trigram');
+CREATE VIRTUAL TABLE IF NOT EXISTS notes_grams USING fts5(
+    grams, content='notes', content_rowid='id', tokenize='unicode61');
 """
+FAST_PATH_SLACK = 50
+"""When one FTS table answers alone, it ranks this many more than asked before dates break ties."""
 _FOOTNOTE_LABEL = re.compile(r"\[\^([^\]\s]+)\]:?")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
@@ -78,8 +84,15 @@ def connect(root: Path) -> sqlite3.Connection:
 def _row(note: Note) -> tuple[object, ...]:
     body = plain_text(note.body)
     tags = "\t" + "\t".join(note.tags) + "\t"
+    hay = normalise(note.title + "\n" + body + "\n" + " ".join(note.tags))
     return (note.rel, note.digest_hash, note.date.isoformat(), note.category, note.title, tags, int(note.draft),
-            body, normalise(note.title + "\n" + body + "\n" + " ".join(note.tags)))
+            body, hay, _grams(hay))
+
+
+def _grams(hay: str) -> str:
+    """Tokens of the CJK index: words, CJK runs and their bigrams, and every CJK character alone
+    (so one- and two-syllable queries are index lookups)."""
+    return bigram_text(hay) + " " + " ".join(c for c in hay if is_cjk(c))
 
 
 def refresh(con: sqlite3.Connection, notebook: Notebook) -> tuple[int, int]:
@@ -95,14 +108,17 @@ def refresh(con: sqlite3.Connection, notebook: Notebook) -> tuple[int, int]:
             if note.rel in known:
                 gone.append(known[note.rel][0])
         for rowid in gone:
-            old = con.execute("SELECT title, body FROM notes WHERE id=?", (rowid,)).fetchone()
-            con.execute("INSERT INTO notes_fts(notes_fts, rowid, title, body) VALUES('delete', ?, ?, ?)", (rowid, *old))
+            title, body, grams = con.execute("SELECT title, body, grams FROM notes WHERE id=?", (rowid,)).fetchone()
+            con.execute("INSERT INTO notes_fts(notes_fts, rowid, title, body) VALUES('delete', ?, ?, ?)",
+                        (rowid, title, body))
+            con.execute("INSERT INTO notes_grams(notes_grams, rowid, grams) VALUES('delete', ?, ?)", (rowid, grams))
             con.execute("DELETE FROM notes WHERE id=?", (rowid,))
         for note in changed:
-            cursor = con.execute("INSERT INTO notes(rel, hash, date, category, title, tags, draft, body, hay) "
-                                 "VALUES (?,?,?,?,?,?,?,?,?)", _row(note))
-            con.execute("INSERT INTO notes_fts(rowid, title, body) VALUES (?, ?, ?)",
-                        (cursor.lastrowid, note.title, plain_text(note.body)))
+            row = _row(note)
+            cursor = con.execute("INSERT INTO notes(rel, hash, date, category, title, tags, draft, body, hay, grams) "
+                                 "VALUES (?,?,?,?,?,?,?,?,?,?)", row)
+            con.execute("INSERT INTO notes_fts(rowid, title, body) VALUES (?, ?, ?)", (cursor.lastrowid, row[4], row[7]))
+            con.execute("INSERT INTO notes_grams(rowid, grams) VALUES (?, ?)", (cursor.lastrowid, row[9]))
     return len(changed), len(gone) - sum(1 for n in changed if n.rel in known)
 
 
@@ -122,31 +138,57 @@ def search(con: sqlite3.Connection, query: str, *, category: str | None = None, 
     if not words:
         return []
     long_words = [w for w in words if len(w) >= 3]
-    short_words = [w for w in words if len(w) < 3]
-    where: list[str] = []
-    params: list[object] = []
+    gram_words = [w for w in words if len(w) < 3 and all(is_cjk(c) for c in w)]
+    scan_words = [w for w in words if len(w) < 3 and w not in gram_words]
+    matches = []  # (FTS table, its MATCH expression, its bm25 call)
     if long_words:
-        where.append("notes_fts MATCH ?")
-        params.append(" AND ".join('"' + w.replace('"', '""') + '"' for w in long_words))
-    for word in short_words:
-        where.append("instr(notes.hay, ?) > 0")
-        params.append(word)
-    if category:
-        where.append("notes.category = ? COLLATE NOCASE")
-        params.append(category)
-    if tag:
-        where.append("instr(lower(notes.tags), ?) > 0")
-        params.append("\t" + tag.lower() + "\t")
-    occurrences = " + ".join("(length(notes.hay) - length(replace(notes.hay, ?, ''))) / ?" for _ in words)
-    occurrence_params: list[object] = [p for w in words for p in (w, len(w))]
-    rank = "bm25(notes_fts, 5.0, 1.0)" if long_words else "0"
-    source = "notes JOIN notes_fts ON notes_fts.rowid = notes.id" if long_words else "notes"
-    sql = (f"SELECT notes.date, notes.category, notes.title, notes.body, notes.rel, notes.draft, notes.tags, "
-           f"{rank} AS rank, ({occurrences}) AS hits FROM {source} WHERE {' AND '.join(where)} "
-           f"ORDER BY rank ASC, hits DESC, notes.date DESC LIMIT ?")
-    rows = con.execute(sql, [*occurrence_params, *params, limit]).fetchall()
+        matches.append(("notes_fts", " AND ".join(_quoted(w) for w in long_words), "bm25(notes_fts, 5.0, 1.0)"))
+    if gram_words:
+        matches.append(("notes_grams", " AND ".join(_quoted(w) for w in gram_words), "bm25(notes_grams)"))
+    columns = "notes.date, notes.category, notes.title, notes.body, notes.rel, notes.draft, notes.tags"
+    if len(matches) == 1 and not scan_words and not category and not tag:
+        # the common case, answered inside the FTS index: rank there, join only the best
+        table, expression, bm25 = matches[0]
+        sql = (f"SELECT {columns} FROM (SELECT rowid AS id, {bm25} AS rank FROM {table} WHERE {table} MATCH ? "
+               f"ORDER BY rank LIMIT ?) AS top JOIN notes ON notes.id = top.id "
+               f"ORDER BY top.rank, notes.date DESC LIMIT ?")
+        rows = con.execute(sql, [expression, limit + FAST_PATH_SLACK, limit]).fetchall()
+    else:
+        # each FTS table ranks its own matches once, materialised (joining two FTS tables directly
+        # makes SQLite re-run one MATCH per row of the other: most of a second at 10,000 notes)
+        ctes: list[str] = []
+        params: list[object] = []
+        where: list[str] = []
+        for index, (table, expression, bm25) in enumerate(matches):
+            ctes.append(f"m{index} AS MATERIALIZED (SELECT rowid AS id, {bm25} AS rank FROM {table} "
+                        f"WHERE {table} MATCH ?)")
+            params.append(expression)
+        source = " JOIN ".join([f"m{i}" + (f" ON m{i}.id = m0.id" if i else "") for i in range(len(matches))]
+                               + ["notes" + (" ON notes.id = m0.id" if matches else "")])
+        for word in scan_words:
+            where.append("instr(notes.hay, ?) > 0")
+            params.append(word)
+        if category:
+            where.append("notes.category = ? COLLATE NOCASE")
+            params.append(category)
+        if tag:
+            where.append("instr(lower(notes.tags), ?) > 0")
+            params.append("\t" + tag.lower() + "\t")
+        rank = " + ".join(f"m{index}.rank" for index in range(len(matches))) or "0"
+        occurrences = " + ".join("(length(notes.hay) - length(replace(notes.hay, ?, ''))) / ?"
+                                 for _ in scan_words) or "0"
+        occurrence_params: list[object] = [p for w in scan_words for p in (w, len(w))]
+        sql = (("WITH " + ", ".join(ctes) + " " if ctes else "")
+               + f"SELECT {columns}, {rank} AS rank, ({occurrences}) AS hits FROM {source} "
+               f"WHERE {' AND '.join(where) or '1'} ORDER BY rank ASC, hits DESC, notes.date DESC LIMIT ?")
+        rows = [row[:7] for row in con.execute(sql, [*params[:len(ctes)], *occurrence_params, *params[len(ctes):],
+                                                     limit]).fetchall()]
     return [Hit(date=d, category=c, title=t, snippet=snippet(body, words), path=rel, draft=bool(draft),
-                tags=tuple(x for x in tags.split("\t") if x)) for d, c, t, body, rel, draft, tags, _, _ in rows]
+                tags=tuple(x for x in tags.split("\t") if x)) for d, c, t, body, rel, draft, tags in rows]
+
+
+def _quoted(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
 
 
 def snippet(text: str, words: list[str], width: int = 120) -> str:
