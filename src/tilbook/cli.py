@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -207,12 +208,42 @@ def build(ctx: click.Context, notebook: str | None, output: str | None, drafts: 
     from .site.build import build_site
 
     root = find_notebook(Path(notebook)) if notebook else _root(ctx)
-    progress = (lambda message: click.echo(message, err=True)) if sys.stderr.isatty() else None
-    result = build_site(root, Path(output) if output else None, drafts=drafts, strict=strict, workers=jobs,
-                        progress=progress)
+    progress = _BuildProgress() if sys.stderr.isatty() else None  # CI gets the summary line only
+    try:
+        result = build_site(root, Path(output) if output else None, drafts=drafts, strict=strict, workers=jobs,
+                            progress=progress)
+    finally:
+        if progress:
+            progress.close()
     for warning in result.warnings:
         click.echo(str(warning), err=True)
     click.echo(f"built {_shown(result.out)}: {result.summary()}")
+
+
+class _BuildProgress:
+    """A Rich progress bar on stderr, shown only once a build has taken half a second."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.bar: Any = None
+        self.tasks: dict[str, Any] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.bar is None:
+            if time.monotonic() - self.started < 0.5:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self.bar.start()
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage, total=total)
+        self.bar.update(self.tasks[stage], completed=done, total=total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def main() -> None:

@@ -117,8 +117,13 @@ def test_seed_math_macro(notebook: Path, seeds: tuple[Path, Path], tmp_path: Pat
 def test_incremental_equals_cold_and_parallel_equals_serial(tmp_path: Path) -> None:
     root = copy_example(tmp_path)
     build_site(root, tmp_path / "inc", workers=1)
-    note = sorted((root / "notes").rglob("*.md"))[3]
-    note.write_text(note.read_text(encoding="utf-8") + "\n\nOne more line about generators.\n", encoding="utf-8")
+    notes = sorted((root / "notes").rglob("*.md"))
+    notes[3].write_text(notes[3].read_text(encoding="utf-8") + "\n\nOne more line about generators.\n",
+                        encoding="utf-8")
+    build_site(root, tmp_path / "inc", workers=1)
+    notes[5].unlink()  # a note removed and one added: shards, chunks, lists and feeds follow
+    write_note(root, "2024/2024-12-01-new-note.md",
+               "---\ndate: 2024-12-01\ncategory: Python\ntags: [python]\n---\n새로 배운 것: zip의 strict 인자.\n")
     build_site(root, tmp_path / "inc", workers=1)
     import shutil
     shutil.rmtree(root / ".tilbook-cache")
@@ -126,10 +131,13 @@ def test_incremental_equals_cold_and_parallel_equals_serial(tmp_path: Path) -> N
     shutil.rmtree(root / ".tilbook-cache")
     os.environ["TILBOOK_PARALLEL_THRESHOLD"] = "1"
     try:
-        build_site(root, tmp_path / "par", workers=2)
+        calls: list[tuple[str, int, int]] = []
+        build_site(root, tmp_path / "par", workers=2, progress=lambda *call: calls.append(call))
     finally:
         del os.environ["TILBOOK_PARALLEL_THRESHOLD"]
     assert tree(tmp_path / "inc") == tree(tmp_path / "cold") == tree(tmp_path / "par")
+    rendering = [call for call in calls if call[0] == "rendering notes"]
+    assert rendering[-1][1] == rendering[-1][2] == len(load_notebook(root).notes) - 2  # all but the drafts
 
 
 def test_unchanged_files_keep_their_mtime(tmp_path: Path) -> None:

@@ -437,7 +437,7 @@ STEPS: list[Callable[[_Site], None]] = [_note_pages, _group_pages, _archive, _di
 
 
 def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, strict: bool = False,
-               workers: int | None = None, progress: Callable[[str], None] | None = None) -> BuildResult:
+               workers: int | None = None, progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
     """Build the site of the notebook at `root` into `out` (default `site/` in the notebook)."""
     started = time.perf_counter()
     notebook = load_notebook(root)
@@ -450,10 +450,9 @@ def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, str
     cache_folder = cache_dir(root)
     render_cache = RenderCache(cache_folder, settings_key(config.macros, config.allow_html, __version__))
     jobs = [RenderJob(job_key(p.note.digest_hash, p.anchor), p.note.body, p.anchor) for p in plan.notes]
-    rendered = render_all(jobs, render_cache, macros=config.macros, allow_html=config.allow_html, workers=workers)
+    rendered = render_all(jobs, render_cache, macros=config.macros, allow_html=config.allow_html, workers=workers,
+                          progress=functools.partial(progress, "rendering notes") if progress else None)
     result.cache_hits = render_cache.hits
-    if progress:
-        progress(f"rendered {len(jobs)} notes ({render_cache.hits} from cache)")
 
     site = _Site(notebook, plan, drafts)
     site.fingerprint = input_key(__version__, theme_fingerprint(root), config.fingerprint(), drafts, site.nav)
@@ -473,7 +472,9 @@ def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, str
     previous_keys = _load_page_keys(cache_folder, target)
     page_keys: dict[str, str] = {}
     with SiteWriter(target, manifest) as writer:
-        for rel in sorted(site.files):
+        for done, rel in enumerate(sorted(site.files), 1):
+            if progress and done % 256 == 0:
+                progress("writing pages", done, len(site.files))
             item = site.files[rel]
             if isinstance(item, Lazy):
                 page_keys[rel] = item.key

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,8 +80,9 @@ class RenderCache:
 
 
 def render_all(jobs: list[RenderJob], cache: RenderCache, *, macros: dict[str, str], allow_html: bool,
-               workers: int | None = None) -> list[Rendered]:
-    """Rendered output for every job, in job order; only cache misses are rendered."""
+               workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> list[Rendered]:
+    """Rendered output for every job, in job order; only cache misses are rendered.
+    `progress(done, total)` is told as the cache misses are rendered."""
     missing = [job for job in jobs if job.key not in cache.entries]
     cache.hits = len(jobs) - len(missing)
     workers = workers if workers is not None else (os.cpu_count() or 1)
@@ -91,10 +93,18 @@ def render_all(jobs: list[RenderJob], cache: RenderCache, *, macros: dict[str, s
             chunks = [missing[i:i + size] for i in range(0, len(missing), size)]
             with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                                      initargs=(macros, allow_html)) as pool:
-                results = [r for chunk in pool.map(_render_chunk, chunks) for r in chunk]
+                results = []
+                for chunk in pool.map(_render_chunk, chunks):
+                    results.extend(chunk)
+                    if progress:
+                        progress(len(results), len(missing))
         else:
             renderer = Renderer(macros=macros, allow_html=allow_html)
-            results = [renderer.render(job.body, id_prefix=job.anchor) for job in missing]
+            results = []
+            for job in missing:
+                results.append(renderer.render(job.body, id_prefix=job.anchor))
+                if progress and len(results) % 50 == 0:
+                    progress(len(results), len(missing))
         for job, rendered in zip(missing, results):
             cache.entries[job.key] = rendered
         cache.dirty = True
