@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import hashlib
 import html
 import re
@@ -318,7 +319,7 @@ def _digests(site: _Site) -> None:
     reverse = site.plan.digest_order == "desc"
 
     def ordered(notes: tuple[PlannedNote, ...] | list[PlannedNote]) -> list[PlannedNote]:
-        return sorted(notes, key=lambda p: (p.note.date, p.note.rel), reverse=reverse)
+        return list(reversed(notes)) if reverse else list(notes)  # the plan keeps (date, file) order
 
     def context(group: Group | None) -> dict[str, Any]:
         return {"sections_html": Markup(SPLICE), "group": _light(group) if group else None,
@@ -438,7 +439,22 @@ STEPS: list[Callable[[_Site], None]] = [_note_pages, _group_pages, _archive, _di
 
 def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, strict: bool = False,
                workers: int | None = None, progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
-    """Build the site of the notebook at `root` into `out` (default `site/` in the notebook)."""
+    """Build the site of the notebook at `root` into `out` (default `site/` in the notebook).
+
+    The cyclic garbage collector is paused meanwhile: a build makes hundreds of thousands of
+    short-lived acyclic objects, and collection passes over them cost ~10% of the time (measured
+    at 10,000 notes, same peak memory)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_site(root, out, drafts=drafts, strict=strict, workers=workers, progress=progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build_site(root: Path, out: Path | None, *, drafts: bool, strict: bool, workers: int | None,
+                progress: Callable[[str, int, int], None] | None) -> BuildResult:
     started = time.perf_counter()
     notebook = load_notebook(root)
     root = notebook.root
@@ -533,6 +549,6 @@ def _save_index_cache(folder: Path, cache: dict[str, Any]) -> None:
     import pickle
     from ..fsutil import atomic_write
     try:
-        atomic_write(folder / "site-index.pickle", pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL))
+        atomic_write(folder / "site-index.pickle", pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
     except OSError:
         pass

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..fsutil import atomic_write
 from ..render.markdown import Renderer, Rendered, RenderWarning
 
-RENDER_CACHE_VERSION = 1
+RENDER_CACHE_VERSION = 2
 PARALLEL_THRESHOLD = 64
 """Fewer uncached notes than this render in-process: starting workers costs more (env TILBOOK_PARALLEL_THRESHOLD)."""
 
@@ -52,31 +52,46 @@ def _render_chunk(jobs: list[RenderJob]) -> list[Rendered]:
 
 
 class RenderCache:
-    """Rendered notes of the last build, one pickle per renderer setting (plain tuples: fast to load)."""
+    """Rendered notes of the last build, per renderer setting, in 16 pickles by the key's first hex
+    digit (plain tuples: fast to load), so a build that re-rendered one note rewrites one file."""
+
+    SHARDS = "0123456789abcdef"
 
     def __init__(self, folder: Path, settings: str) -> None:
-        self.path = folder / f"render-{settings}.pickle"
+        self.folder = folder
+        self.settings = settings
         self.entries: dict[str, Rendered] = {}
+        self.stored: dict[str, set[str]] = {}
+        """Keys in each shard file as last read or written."""
         self.hits = 0
-        self.dirty = False
-        try:
-            with open(self.path, "rb") as handle:
-                stored = pickle.load(handle)
-            self.entries = {key: Rendered(html, text, tuple(RenderWarning(*w) for w in warnings), images, links)
-                            for key, (html, text, warnings, images, links) in stored.items()}
-        except Exception:  # no cache or an unreadable one: render everything
-            self.entries = {}
+        for shard in self.SHARDS:
+            try:
+                with open(self._path(shard), "rb") as handle:
+                    loaded = pickle.load(handle)
+            except Exception:  # no cache or an unreadable one: those notes are rendered again
+                continue
+            self.entries.update((key, Rendered(html, text, tuple(RenderWarning(*w) for w in warnings), images, links))
+                                for key, (html, text, warnings, images, links) in loaded.items())
+            self.stored[shard] = set(loaded)
+
+    def _path(self, shard: str) -> Path:
+        return self.folder / f"render-{self.settings}-{shard}.pickle"
 
     def save(self, used: set[str]) -> None:
-        """Write the cache back if this build rendered or dropped anything."""
-        if not self.dirty and used == set(self.entries):
-            return
-        stored = {key: (r.html, r.text, tuple((w.line, w.code, w.message) for w in r.warnings), r.images, r.links)
-                  for key, r in self.entries.items() if key in used}
-        try:
-            atomic_write(self.path, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
-        except OSError:
-            pass
+        """Write back the shards whose notes this build rendered or dropped."""
+        by_shard: dict[str, set[str]] = {shard: set() for shard in self.SHARDS}
+        for key in used:
+            by_shard[key[0]].add(key)
+        for shard, keys in by_shard.items():
+            if keys == self.stored.get(shard, set()):
+                continue
+            entries = {key: (r.html, r.text, tuple((w.line, w.code, w.message) for w in r.warnings), r.images, r.links)
+                       for key in keys for r in (self.entries[key],)}
+            try:
+                atomic_write(self._path(shard), pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
+                self.stored[shard] = keys
+            except OSError:
+                pass
 
 
 def render_all(jobs: list[RenderJob], cache: RenderCache, *, macros: dict[str, str], allow_html: bool,
@@ -107,5 +122,4 @@ def render_all(jobs: list[RenderJob], cache: RenderCache, *, macros: dict[str, s
                     progress(len(results), len(missing))
         for job, rendered in zip(missing, results):
             cache.entries[job.key] = rendered
-        cache.dirty = True
     return [cache.entries[job.key] for job in jobs]
