@@ -24,7 +24,7 @@ from .slugs import nfc, slugify, unique_slug, url_key
 
 NOTES_DIR = "notes"
 CACHE_DIR = ".tilbook-cache"
-LOADER_CACHE_VERSION = 3
+LOADER_CACHE_VERSION = 4
 TITLE_LENGTH = 70
 MAX_NOTE_BYTES = 2_000_000
 """Larger files are refused: a note is short, and a 10 MB one would stall every build."""
@@ -110,18 +110,38 @@ def note_files(root: Path) -> list[Path]:
 _FIELDS = [f.name for f in dataclasses.fields(Note) if f.name != "path"]
 
 
-def _load_cache(root: Path) -> dict[str, tuple[int, int, tuple[object, ...]]]:
-    try:
-        with open(cache_dir(root) / "notes.pickle", "rb") as handle:
-            version, cached = pickle.load(handle)
-        return cached if version == LOADER_CACHE_VERSION else {}
-    except Exception:  # a missing or stale cache is only a slower load
-        return {}
+_Entry = tuple[int, int, tuple[object, ...]]
+"""What the loader cache keeps per note file: size, mtime and the parsed fields."""
 
 
-def _save_cache(root: Path, notes: dict[str, tuple[int, int, tuple[object, ...]]]) -> None:
+def _cache_shard(rel: str) -> str:
+    """Cache file of a note: one per folder under notes/ (a year, usually), so an edit rewrites one."""
+    parts = rel.split("/")
+    folder = parts[1] if len(parts) > 2 else ""
+    return f"notes-{hashlib.sha1(folder.encode()).hexdigest()[:10]}.pickle"
+
+
+def _load_cache(root: Path) -> dict[str, dict[str, _Entry]]:
+    shards: dict[str, dict[str, _Entry]] = {}
+    for path in cache_dir(root).glob("notes-*.pickle"):
+        try:
+            with open(path, "rb") as handle:
+                version, entries = pickle.load(handle)
+            if version == LOADER_CACHE_VERSION:
+                shards[path.name] = entries
+        except Exception:  # a missing or stale cache is only a slower load
+            continue
+    return shards
+
+
+def _save_cache(root: Path, before: dict[str, dict[str, _Entry]], fresh: dict[str, dict[str, _Entry]]) -> None:
+    folder = cache_dir(root)
     try:
-        atomic_write(cache_dir(root) / "notes.pickle", pickle.dumps((LOADER_CACHE_VERSION, notes)), durable=False)
+        for name in set(before) | set(fresh):
+            if name not in fresh:
+                (folder / name).unlink(missing_ok=True)
+            elif fresh[name] != before.get(name):
+                atomic_write(folder / name, pickle.dumps((LOADER_CACHE_VERSION, fresh[name])), durable=False)
     except OSError:
         pass
 
@@ -130,8 +150,9 @@ def load_notebook(root: Path, *, strict: bool = True) -> Notebook:
     """Read the config and every note. Strict: the first unreadable note raises; else collected."""
     root = root.resolve()
     config = load_config(root / CONFIG_NAME)
-    cached = _load_cache(root)
-    fresh: dict[str, tuple[int, int, tuple[object, ...]]] = {}
+    shards = _load_cache(root)
+    cached = {rel: entry for entries in shards.values() for rel, entry in entries.items()}
+    fresh: dict[str, dict[str, _Entry]] = {}
     notes: list[Note] = []
     problems: list[Exception] = []
     prefix = len(str(root)) + 1
@@ -159,10 +180,10 @@ def load_notebook(root: Path, *, strict: bool = True) -> Notebook:
                     continue
                 fields = tuple(getattr(parsed, f) for f in _FIELDS)
         note = Note(path, *fields)  # type: ignore[arg-type]
-        fresh[rel] = (stat.st_size, stat.st_mtime_ns, fields)
+        fresh.setdefault(_cache_shard(rel), {})[rel] = (stat.st_size, stat.st_mtime_ns, fields)
         notes.append(note)
-    if fresh != cached:
-        _save_cache(root, fresh)
+    if fresh != shards:
+        _save_cache(root, shards, fresh)
     notes.sort(key=lambda n: (n.date, n.rel))
     return Notebook(root=root, config=config, notes=tuple(notes), problems=tuple(problems))
 

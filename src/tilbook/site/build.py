@@ -102,7 +102,9 @@ class NoteOutput:
 
 
 def _excerpt(text: str) -> str:
-    flat = " ".join(text.split())
+    flat = " ".join(text[:EXCERPT_LENGTH * 4].split())  # a prefix is enough unless it is mostly blanks
+    if len(flat) <= EXCERPT_LENGTH and len(text) > EXCERPT_LENGTH * 4:
+        flat = " ".join(text.split())
     return flat if len(flat) <= EXCERPT_LENGTH else flat[:EXCERPT_LENGTH].rsplit(" ", 1)[0] + "…"
 
 
@@ -185,8 +187,9 @@ class _Site:
         self.warnings.append(BuildWarning(path, line, code, message))
 
     # --- pages -------------------------------------------------------------------------
-    def add_note(self, planned: PlannedNote, rendered: Rendered) -> None:
-        """The note's HTML for pages, what list pages show of it, and the key of both."""
+    def add_note(self, planned: PlannedNote, rendered: Rendered, render_key: str) -> None:
+        """The note's HTML for pages, what list pages show of it, and the key of both
+        (`render_key` stands for the rendered HTML and text when localising changed nothing)."""
         note = planned.note
         body = self.localise(planned, rendered)
         excerpt = _excerpt(rendered.text)
@@ -195,8 +198,11 @@ class _Site:
                 "excerpt": excerpt, "draft": note.draft,
                 "tags": [{"name": t, "url": self.tag_urls[t.casefold()]} for t in note.tags if t.casefold() in self.tag_urls]}
         digest = hashlib.blake2b(repr(item).encode("utf-8", "surrogatepass"), digest_size=16)
-        digest.update(body.encode("utf-8", "surrogatepass"))
-        digest.update(rendered.text.encode("utf-8", "surrogatepass"))
+        if body is rendered.html:
+            digest.update(render_key.encode())
+        else:
+            digest.update(body.encode("utf-8", "surrogatepass"))
+            digest.update(rendered.text.encode("utf-8", "surrogatepass"))
         self.outputs[note.rel] = NoteOutput(planned, body, rendered.text, excerpt, item, digest.hexdigest())
 
     def item(self, planned: PlannedNote) -> dict[str, Any]:
@@ -472,8 +478,8 @@ def _build_site(root: Path, out: Path | None, *, drafts: bool, strict: bool, wor
 
     site = _Site(notebook, plan, drafts)
     site.fingerprint = input_key(__version__, theme_fingerprint(root), config.fingerprint(), drafts, site.nav)
-    for planned, output in zip(plan.notes, rendered):
-        site.add_note(planned, output)
+    for planned, output, job in zip(plan.notes, rendered, jobs):
+        site.add_note(planned, output, render_cache.settings + job.key)  # same settings, same note: same HTML
     for step in STEPS:
         step(site)
     index_cache = _load_index_cache(cache_folder)
