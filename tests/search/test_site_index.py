@@ -15,10 +15,10 @@ from tilbook.search.site_index import SearchRecord, build_site_index, search_fil
 @pytest.fixture(autouse=True, params=["small-index", "large-index"])
 def layout(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Every test runs twice: with the layout of a small notebook, and with the one a large notebook
-    gets (every term's postings in their own file, 3-digit document chunks)."""
+    gets (every term's postings in their own file, 10-bit document chunks)."""
     if request.param == "large-index":
         monkeypatch.setattr(site_index, "SPLIT_POSTINGS", 0)
-        monkeypatch.setattr(site_index, "WIDE_CHUNKS_ABOVE", 0)
+        monkeypatch.setattr(site_index, "chunk_bits", lambda documents: 10)
     return str(request.param)
 
 RECORDS = [

@@ -1,15 +1,15 @@
 """The site's static search index: sharded by term, built by `tilbook build`, read by search.js.
 
 Layout under `search/`:
-- `meta.json`: format version, document count, id length, and `chunk`, the width of a document
-  chunk key (2 hex digits up to 1,024 documents, 3 above, so a chunk stays a few KB).
+- `meta.json`: format version, document count, id length, and `chunk_bits`: how many bits of a
+  document id's hash pick its chunk, chosen so a chunk holds about DOCS_PER_CHUNK documents.
 - `t/<key>.json`: `{term: [doc, …]}` for every term whose shard key is `<key>` (hex code points of
   the term's first character for CJK bigrams, of its first two characters for words), so a query
   downloads one small shard per query part. A term in more than SPLIT_POSTINGS documents is listed
   as `{term: count}` and its documents are in `p/<hex of term>.json` as one space-separated
   string, fetched only when a query needs that term.
-- `d/<key>.json`: `{doc: [url, title, date, category, text]}` for documents whose id has `key` at
-  positions 3 onwards.
+- `d/<key>.json`: `{doc: [url, title, date, category, text]}` for the documents of one chunk
+  (`chunk_of`: the top `chunk_bits` bits of the id's hex digits 3-5, in hex).
 A document id is the note's day (3 base-36 digits, so ids sort newest-last and search.js can rank
 by date before downloading any document) and a hash of its URL, so one note's change rewrites only
 its own document chunk and the shards of the terms it gained or lost; files are byte-identical for
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from bisect import insort
 from collections import defaultdict
 from collections.abc import Mapping, MutableMapping, Sequence
@@ -27,14 +28,14 @@ from typing import Any
 
 from .tokens import is_cjk, normalise, runs, terms
 
-FORMAT = 2
+FORMAT = 3
 ID_LENGTH = 8
 SPLIT_POSTINGS = 256
 """Terms in more documents than this get their own postings file (common words stay cheap)."""
 SPLIT_TERM_LENGTH = 24
 """Longer terms always stay inline (their hex file name would be too long)."""
-WIDE_CHUNKS_ABOVE = 1024
-"""Above this many documents, chunk keys have 3 hex digits instead of 2."""
+DOCS_PER_CHUNK = 8
+"""About this many documents share a chunk file: small downloads, not too many files."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +82,14 @@ def doc_id(record: "SearchRecord", taken: set[str]) -> str:
     return prefix + digest[:length]
 
 
-def chunk_width(documents: int) -> int:
-    return 2 if documents <= WIDE_CHUNKS_ABOVE else 3
+def chunk_bits(documents: int) -> int:
+    """Bits of the URL hash that pick a document's chunk (4 to 12): 2 to the bits chunks."""
+    return max(4, min(12, round(math.log2(max(documents, 1) / DOCS_PER_CHUNK))))
 
 
-def chunk_of(doc: str, width: int = 2) -> str:
-    return doc[3:3 + width]
+def chunk_of(doc: str, bits: int = 8) -> str:
+    """The chunk key: the top `bits` bits of the hash's first three hex digits, in hex."""
+    return f"{int(doc[3:6], 16) >> (12 - bits):0{(bits + 3) // 4}x}"
 
 
 def _hex(text: str) -> str:
@@ -146,7 +149,8 @@ def _dump(data: object) -> bytes:
 
 
 def _meta(documents: int) -> bytes:
-    return _dump({"format": FORMAT, "documents": documents, "id_length": ID_LENGTH, "chunk": chunk_width(documents)})
+    return _dump({"format": FORMAT, "documents": documents, "id_length": ID_LENGTH,
+                  "chunk_bits": chunk_bits(documents)})
 
 
 def _entry(record: SearchRecord) -> list[str]:
@@ -165,11 +169,11 @@ def _full_build(records: Sequence[SearchRecord], known: Mapping[str, tuple[str, 
     docs: dict[str, tuple[str, str, str]] = {}
     postings: dict[str, list[str]] = defaultdict(list)
     chunks: dict[str, dict[str, list[str]]] = defaultdict(dict)
-    width = chunk_width(len(records))
+    bits = chunk_bits(len(records))
     for record in sorted(records, key=lambda r: r.id):
         doc = doc_id(record, ids)
         ids.add(doc)
-        chunks[chunk_of(doc, width)][doc] = _entry(record)
+        chunks[chunk_of(doc, bits)][doc] = _entry(record)
         fingerprint = _fingerprint(record)
         before = known.get(record.id)
         found = before[2] if before is not None and before[0] == fingerprint else _record_terms(record)
@@ -218,8 +222,8 @@ def _patch(records: Sequence[SearchRecord], old_docs: dict[str, tuple[str, str, 
     added = sorted(i for i, fp in fingerprints.items() if i not in old_docs or old_docs[i][0] != fp)
     if len(gone) + len(added) > max(64, len(records) // 10):
         return None  # much changed: a full build is as quick and simpler
-    width = chunk_width(len(old_docs))
-    if chunk_width(len(records)) != width:
+    bits = chunk_bits(len(old_docs))
+    if chunk_bits(len(records)) != bits:
         return None  # every document moves to a new chunk
     docs = dict(old_docs)
     files = dict(old_files)
@@ -235,7 +239,7 @@ def _patch(records: Sequence[SearchRecord], old_docs: dict[str, tuple[str, str, 
         return shards[key]
 
     def chunk(doc: str) -> dict[str, list[str]]:
-        key = chunk_of(doc, width)
+        key = chunk_of(doc, bits)
         if key not in chunks:
             data = files.get(f"d/{key}.json")
             chunks[key] = json.loads(data) if data else {}
@@ -302,7 +306,7 @@ def search_files(files: Mapping[str, bytes], query: str, limit: int = 10,
         return json.loads(data) if data else None
 
     meta = load("meta.json") or {}
-    width = int(meta.get("chunk", 2))
+    bits = int(meta.get("chunk_bits", 8))
     words = [w for w in normalise(query).split() if w]
 
     def postings(table: dict[str, Any], term: str) -> set[str]:
@@ -332,7 +336,7 @@ def search_files(files: Mapping[str, bytes], query: str, limit: int = 10,
         return []
     results = []
     for doc in sorted(candidates, reverse=True):  # newest first, as search.js
-        entry = (load(f"d/{chunk_of(doc, width)}.json") or {}).get(doc)
+        entry = (load(f"d/{chunk_of(doc, bits)}.json") or {}).get(doc)
         if entry is None:
             continue
         url, title, date, category, text = entry

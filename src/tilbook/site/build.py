@@ -39,7 +39,7 @@ ROOT = "\ue000root\ue000"
 SPLICE = "\ue000splice\ue000"
 """Placeholder for the page's relative path to the site root inside cached note HTML."""
 EXCERPT_LENGTH = 160
-INDEX_CACHE_VERSION = 4
+INDEX_CACHE_VERSION = 5
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,13 +110,18 @@
     }
     if (candidates === null) { return { results: [], complete: true, tooShort: true }; }
     candidates.sort().reverse();  // ids start with the day: newest first
-    var width = (await meta).chunk || 2;
+    var bits = (await meta).chunk_bits || 8;
+    var chunkOf = function (doc) {  // the top `bits` bits of the id's hex digits 3-5 (site_index.chunk_of)
+      var key = (parseInt(doc.slice(3, 6), 16) >> (12 - bits)).toString(16);
+      while (key.length < Math.ceil(bits / 4)) { key = "0" + key; }
+      return key;
+    };
     var results = [], chunks = new Set(), i = 0, stop = false;
     while (i < candidates.length && results.length < SHOWN && !stop) {
       // the next few candidates' chunks are fetched at once, then checked newest first
       var batch = candidates.slice(i, i + SHOWN), loads = [];
       for (var b = 0; b < batch.length; b++) {
-        var chunk = batch[b].slice(3, 3 + width);
+        var chunk = chunkOf(batch[b]);
         if (!chunks.has(chunk)) {
           if (chunks.size >= MAX_CHUNKS) { batch = batch.slice(0, b); stop = true; break; }
           chunks.add(chunk);
@@ -126,7 +131,7 @@
       await Promise.all(loads);
       for (var k = 0; k < batch.length && results.length < SHOWN; k++, i++) {
         var doc = batch[k];
-        var entry = (await getJSON("d/" + doc.slice(3, 3 + width) + ".json"))[doc];
+        var entry = (await getJSON("d/" + chunkOf(doc) + ".json"))[doc];
         if (!entry) { continue; }
         var haystack = normalise(entry[1] + "\n" + entry[4]);
         var hayRuns = runs(haystack);
