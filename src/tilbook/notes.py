@@ -10,11 +10,11 @@ import datetime as dt
 import hashlib
 import json
 import os
-import pickle
 import re
 from dataclasses import replace
 from pathlib import Path
 
+from . import cachefiles
 from .config import CONFIG_NAME, Config, load_config
 from .errors import InputError, NotebookNotFound
 from .frontmatter import decode, split_front_matter, validate_fields
@@ -124,26 +124,19 @@ def _cache_shard(rel: str) -> str:
 def _load_cache(root: Path) -> dict[str, dict[str, _Entry]]:
     shards: dict[str, dict[str, _Entry]] = {}
     for path in cache_dir(root).glob("notes-*.pickle"):
-        try:
-            with open(path, "rb") as handle:
-                version, entries = pickle.load(handle)
-            if version == LOADER_CACHE_VERSION:
-                shards[path.name] = entries
-        except Exception:  # a missing or stale cache is only a slower load
-            continue
+        loaded = cachefiles.load(path)
+        if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == LOADER_CACHE_VERSION:
+            shards[path.name] = loaded[1]
     return shards
 
 
 def _save_cache(root: Path, before: dict[str, dict[str, _Entry]], fresh: dict[str, dict[str, _Entry]]) -> None:
     folder = cache_dir(root)
-    try:
-        for name in set(before) | set(fresh):
-            if name not in fresh:
-                (folder / name).unlink(missing_ok=True)
-            elif fresh[name] != before.get(name):
-                atomic_write(folder / name, pickle.dumps((LOADER_CACHE_VERSION, fresh[name])), durable=False)
-    except OSError:
-        pass
+    for name in set(before) | set(fresh):
+        if name not in fresh:
+            cachefiles.remove(folder / name)
+        elif fresh[name] != before.get(name):
+            cachefiles.save(folder / name, (LOADER_CACHE_VERSION, fresh[name]))
 
 
 def load_notebook(root: Path, *, strict: bool = True) -> Notebook:

@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup
 
-from .. import __version__
+from .. import __version__, cachefiles
 from ..errors import BuildError
 from ..model import Notebook
 from ..notes import NOTES_DIR, cache_dir, load_notebook
@@ -413,7 +413,7 @@ def _search_index(site: _Site, cache: dict[str, Any]) -> bool:
                             fingerprint=site.outputs[p.note.rel].key)
                for p in site.plan.notes]
     files, changed = update_site_index(records, cache)
-    hashes = cache.setdefault("hashes", {})
+    hashes = cache["hashes"] = dict(cache.get("hashes", {}))  # a copy: the loaded state may be shared
     for rel in [rel for rel in hashes if rel not in files]:
         del hashes[rel]
     for rel, data in files.items():
@@ -523,38 +523,19 @@ def _keys_path(folder: Path, target: Path) -> Path:
 
 
 def _load_page_keys(folder: Path, target: Path) -> dict[str, str]:
-    import pickle
-    try:
-        with open(_keys_path(folder, target), "rb") as handle:
-            keys = pickle.load(handle)
-        return keys if isinstance(keys, dict) else {}
-    except Exception:  # no keys: every page is rendered
-        return {}
+    keys = cachefiles.load(_keys_path(folder, target))
+    return keys if isinstance(keys, dict) else {}  # no keys: every page is rendered
 
 
 def _save_page_keys(folder: Path, target: Path, keys: dict[str, str]) -> None:
-    import pickle
-    from ..fsutil import atomic_write
-    try:
-        atomic_write(_keys_path(folder, target), pickle.dumps(keys), durable=False)
-    except OSError:
-        pass
+    cachefiles.save(_keys_path(folder, target), keys)
 
 
 def _load_index_cache(folder: Path) -> dict[str, Any]:
-    import pickle
-    try:
-        with open(folder / "site-index.pickle", "rb") as handle:
-            loaded = pickle.load(handle)
-        return loaded if isinstance(loaded, dict) and loaded.get("version") == INDEX_CACHE_VERSION else {}
-    except Exception:  # no cache yet: the index is built from scratch
-        return {}
+    """The search index state (a copy of the top level: the loaded object may be shared)."""
+    loaded = cachefiles.load(folder / "site-index.pickle")
+    return dict(loaded) if isinstance(loaded, dict) and loaded.get("version") == INDEX_CACHE_VERSION else {}
 
 
 def _save_index_cache(folder: Path, cache: dict[str, Any]) -> None:
-    import pickle
-    from ..fsutil import atomic_write
-    try:
-        atomic_write(folder / "site-index.pickle", pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
-    except OSError:
-        pass
+    cachefiles.save(folder / "site-index.pickle", cache)
