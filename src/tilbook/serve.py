@@ -178,8 +178,9 @@ class Previewer:
     def rebuild(self, changed: list[str]) -> None:
         from .site.build import build_site
         started = time.perf_counter()
+        later: list[Callable[[], None]] = []
         try:
-            result = build_site(self.root, self.state.site, drafts=True)
+            result = build_site(self.root, self.state.site, drafts=True, later=later)
         except TilbookError as exc:
             self.echo(f"build failed: {exc}")
             self.state.publish(str(exc))
@@ -190,6 +191,8 @@ class Previewer:
         for warning in result.warnings[:5] if changed else []:
             self.echo(f"  {warning}")
         self.state.publish(None)
+        for save in later:  # caches for the next rebuild, once the browser has been told to reload
+            save()
 
     def watch(self, stop: threading.Event) -> None:
         import watchfiles

@@ -189,3 +189,15 @@ def test_failed_build_leaves_previous_site(notebook: Path, tmp_path: Path) -> No
         build_site(notebook, out)
     assert tree(out) == before
     assert not list(tmp_path.glob(".out.tilbook-staging-*"))
+
+
+def test_cache_writes_can_wait_until_after_the_reload(tmp_path: Path) -> None:
+    root = copy_example(tmp_path)
+    later: list = []
+    first = build_site(root, tmp_path / "out", workers=1, later=later)
+    assert first.changed > 0 and later
+    assert not list((root / ".tilbook-cache").glob("page-keys-*")) and not list((root / ".tilbook-cache").glob("render-*"))
+    for save in later:
+        save()
+    again = build_site(root, tmp_path / "out", workers=1)
+    assert (again.changed, again.cache_hits) == (0, first.notes)

@@ -444,8 +444,13 @@ STEPS: list[Callable[[_Site], None]] = [_note_pages, _group_pages, _archive, _di
 
 
 def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, strict: bool = False,
-               workers: int | None = None, progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
+               workers: int | None = None, progress: Callable[[str, int, int], None] | None = None,
+               later: list[Callable[[], None]] | None = None) -> BuildResult:
     """Build the site of the notebook at `root` into `out` (default `site/` in the notebook).
+
+    With `later`, writing the caches for the next build is left to the caller (append order): the
+    preview server runs them after the browser was told to reload. Skipping them is safe; the
+    next build is only slower.
 
     The cyclic garbage collector is paused meanwhile: a build makes hundreds of thousands of
     short-lived acyclic objects, and collection passes over them cost ~10% of the time (measured
@@ -453,14 +458,15 @@ def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, str
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build_site(root, out, drafts=drafts, strict=strict, workers=workers, progress=progress)
+        return _build_site(root, out, drafts=drafts, strict=strict, workers=workers, progress=progress, later=later)
     finally:
         if collecting:
             gc.enable()
 
 
 def _build_site(root: Path, out: Path | None, *, drafts: bool, strict: bool, workers: int | None,
-                progress: Callable[[str, int, int], None] | None) -> BuildResult:
+                progress: Callable[[str, int, int], None] | None, later: list[Callable[[], None]] | None
+                ) -> BuildResult:
     started = time.perf_counter()
     notebook = load_notebook(root)
     root = notebook.root
@@ -493,7 +499,9 @@ def _build_site(root: Path, out: Path | None, *, drafts: bool, strict: bool, wor
     manifest = cache_folder / f"site-manifest-{hashlib.sha1(str(target).encode()).hexdigest()[:12]}.json"
     previous_keys = _load_page_keys(cache_folder, target)
     page_keys: dict[str, str] = {}
+    saves: list[Callable[[], None]] = []
     with SiteWriter(target, manifest) as writer:
+        writer.save_manifest_on_commit = later is None
         for done, rel in enumerate(sorted(site.files), 1):
             if progress and done % 256 == 0:
                 progress("writing pages", done, len(site.files))
@@ -509,10 +517,17 @@ def _build_site(root: Path, out: Path | None, *, drafts: bool, strict: bool, wor
         result.removed = writer.commit(drafts=drafts, info={"generator": "tilbook", "version": __version__,
                                                              "drafts": drafts})
         result.changed, result.unchanged = writer.changed, writer.unchanged
-    _save_page_keys(cache_folder, target, page_keys)
-    render_cache.save({job.key for job in jobs})
+    if later is not None:
+        saves.append(writer.save_manifest)
+    saves.append(functools.partial(_save_page_keys, cache_folder, target, page_keys))
+    saves.append(functools.partial(render_cache.save, {job.key for job in jobs}))
     if index_changed:
-        _save_index_cache(cache_folder, index_cache)
+        saves.append(functools.partial(_save_index_cache, cache_folder, index_cache))
+    if later is None:
+        for save in saves:
+            save()
+    else:
+        later.extend(saves)
     result.pages = sum(1 for rel in site.files if rel.endswith(".html"))
     result.seconds = time.perf_counter() - started
     return result

@@ -97,6 +97,8 @@ class SiteWriter:
         """Hashes of the files this build wrote (for the manifest, without reading them back)."""
         self._pool: ThreadPoolExecutor | None = None
         self._staging: deque[Future[None]] = deque()
+        self.save_manifest_on_commit = True
+        """False: the caller calls save_manifest() later (the preview server, after the reload)."""
 
     def __enter__(self) -> "SiteWriter":
         self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -215,8 +217,8 @@ class SiteWriter:
         else:
             atomic_write(self.pending / JOURNAL, json.dumps({"moves": moves, "deletes": deletes}), durable=False)
             _apply(self.out, self.pending)
-        if self.manifest_path is not None:
-            self._save_manifest()
+        if self.manifest_path is not None and self.save_manifest_on_commit:
+            self.save_manifest()
         return len([d for d in deletes if d != DRAFT_MARKER])
 
     def _swap(self) -> None:
@@ -241,7 +243,8 @@ class SiteWriter:
             os.rename(old, self.pending)
         shutil.rmtree(self.pending, ignore_errors=True)  # the previous site, now beside OUT
 
-    def _save_manifest(self) -> None:
+    def save_manifest(self) -> None:
+        """Record what the site now holds (size, mtime, hash per file) for the next build."""
         files: dict[str, list[object]] = {}
         moved = set(self.moves)
         for rel in self.written:
