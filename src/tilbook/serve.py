@@ -20,6 +20,7 @@ import time
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import click
@@ -174,9 +175,14 @@ class Previewer:
         self.root = root
         self.state = PreviewState(site)
         self.echo = echo
+        self.building = threading.Lock()
 
     def rebuild(self, changed: list[str]) -> None:
         from .site.build import build_site
+        with self.building:  # the first build (main thread) and the watcher's never overlap
+            self._rebuild(changed, build_site)
+
+    def _rebuild(self, changed: list[str], build_site: Callable[..., Any]) -> None:
         started = time.perf_counter()
         later: list[Callable[[], None]] = []
         try:
@@ -228,22 +234,25 @@ def run_server(root: Path, host: str, port: int, open_browser: bool, echo: Calla
             threading.Thread(target=server.shutdown, daemon=True).start()
 
     previous = {sig: signal.signal(sig, shutdown) for sig in (signal.SIGINT, signal.SIGTERM)}
+    # watch first: an edit made while the first build runs (or right after "serving") is not missed
+    watcher = threading.Thread(target=previewer.watch, args=(stop,), daemon=True)
+    watcher.start()
     try:
         previewer.rebuild([])
+        if stop.is_set():  # Ctrl-C or SIGTERM during the first build
+            return
         server = make_server(host, port, previewer.state)
         shown_host = f"[{host}]" if ":" in host else host
         url = f"http://{shown_host}:{server.server_address[1]}/"
         echo(f"serving {root.name} with drafts at {url} (Ctrl-C to stop)")
         if host not in LOOPBACK:
             echo(f"warning: listening on {host}: anyone who can reach this machine can read your drafts")
-        watcher = threading.Thread(target=previewer.watch, args=(stop,), daemon=True)
-        watcher.start()
         if open_browser:
             webbrowser.open(url)
         server.serve_forever(poll_interval=0.2)
-        stop.set()
-        watcher.join(timeout=5)
     finally:
+        stop.set()
+        watcher.join(timeout=5)  # a rebuild in progress finishes before its folder is removed
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         if server is not None:
