@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import replace
 from pathlib import Path
 
 from . import cachefiles

@@ -1,0 +1,254 @@
+"""What one build knows: the notebook's notes as HTML ready for pages, and the pages and files it
+plans, each with a key of its inputs so unchanged outputs are neither rendered nor written."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import html
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from markupsafe import Markup
+
+from .. import __version__
+from ..model import Notebook
+from ..notes import NOTES_DIR
+from ..render.markdown import Rendered
+from .feeds import absolute
+from .pages import make_environment
+from .plan import PlannedNote, SitePlan
+
+esc = functools.partial(html.escape, quote=True)
+"""Escaping for HTML written in Python (markupsafe's escape costs several times more per call)."""
+ROOT = "\ue000root\ue000"
+"""Placeholder for the page's relative path to the site root inside cached note HTML."""
+SPLICE = "\ue000splice\ue000"
+"""Where a spliced page's big part goes (see `Site.page`)."""
+EXCERPT_LENGTH = 160
+
+
+@dataclass(frozen=True, slots=True)
+class BuildWarning:
+    path: str
+    line: int | None
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: warning: [{self.code}] {self.message}"
+
+
+@dataclass(slots=True)
+class BuildResult:
+    out: Path
+    notes: int = 0
+    pages: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    cache_hits: int = 0
+    seconds: float = 0.0
+    drafts: bool = False
+    warnings: list[BuildWarning] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{self.notes} notes, {self.pages} pages ({self.changed} written, {self.unchanged} unchanged, "
+                f"{self.removed} removed), {self.cache_hits} cache hits, {len(self.warnings)} warnings, "
+                f"{self.seconds:.2f} s")
+
+
+@dataclass(frozen=True, slots=True)
+class Lazy:
+    """An output rendered only when its inputs changed since the last build (key = their hash)."""
+
+    key: str
+    make: Callable[[], bytes]
+
+
+def input_key(*parts: object) -> str:
+    """Hash of everything an output is made from (reprs of plain data are stable)."""
+    return hashlib.sha1(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(slots=True)
+class NoteOutput:
+    """A note's HTML ready for pages (root placeholder inside) and its plain text."""
+
+    planned: PlannedNote
+    html: str
+    text: str
+    excerpt: str
+    item: dict[str, Any] = field(default_factory=dict)
+    """What list pages show of the note."""
+    key: str = ""
+    """Hash of the item, the HTML and the text: what every page and index entry showing this note
+    depends on."""
+
+
+def _excerpt(text: str) -> str:
+    flat = " ".join(text[:EXCERPT_LENGTH * 4].split())  # a prefix is enough unless it is mostly blanks
+    if len(flat) <= EXCERPT_LENGTH and len(text) > EXCERPT_LENGTH * 4:
+        flat = " ".join(text.split())
+    return flat if len(flat) <= EXCERPT_LENGTH else flat[:EXCERPT_LENGTH].rsplit(" ", 1)[0] + "…"
+
+
+class Site:
+    """Everything one build needs, so helper steps read as plain functions of the plan."""
+
+    def __init__(self, notebook: Notebook, plan: SitePlan, drafts: bool) -> None:
+        self.notebook = notebook
+        self.config = notebook.config
+        self.plan = plan
+        self.drafts = drafts
+        self.env = make_environment(notebook.root)
+        self.outputs: dict[str, NoteOutput] = {}
+        self.media: dict[str, Path] = {}
+        self.warnings: list[BuildWarning] = []
+        self.files: dict[str, bytes | Lazy] = {}
+        self.fingerprint = ""
+        """Theme, config, version and navigation: part of every page's key."""
+        self.sitemap_urls: list[tuple[str, dt.date | None]] = []
+        self.notes_by_path = {n.path: n for n in notebook.notes}
+        self.nav = [{"name": g.name, "emoji": g.emoji, "url": g.url} for g in plan.categories]
+        self.root = notebook.root.resolve()
+        self.category_urls = {g.name: g.url for g in plan.categories}
+        self.tag_urls = {g.name.casefold(): g.url for g in plan.tags}
+        self.entries: dict[tuple[str, bool], str] = {}
+        """List-page entries already written in this build, by (note, with excerpt)."""
+
+    # --- notes -------------------------------------------------------------------------
+    def localise(self, planned: PlannedNote, rendered: Rendered) -> str:
+        """Point local images and note links at their site URLs; warn about missing ones."""
+        note = planned.note
+        out = rendered.html
+        for warning in rendered.warnings:
+            self.warn(note.rel, note.body_line + warning.line - 1, warning.code, warning.message)
+        root = self.root
+        for src, line in rendered.images:
+            target = self._local_target(note.path, src)
+            if target is None or not target.is_file():
+                self.warn(note.rel, note.body_line + line - 1, "image-missing",
+                          f"image {unquote(src)} not found; the page shows a broken image until it is added")
+                continue
+            out = out.replace(f'src="{html.escape(src)}"', f'src="{ROOT}{self._media(target, root)}"')
+        for href, line in rendered.links:
+            parts = urlsplit(href)
+            target = self._local_target(note.path, href)
+            attr = f'href="{html.escape(href)}"'
+            if target is None:
+                continue
+            linked = self.notes_by_path.get(target)
+            if linked is not None:
+                planned_target = self.plan.by_rel.get(linked.rel)
+                if planned_target is None:  # a draft in a published build: keep the text, drop the link
+                    self.warn(note.rel, note.body_line + line - 1, "link-draft",
+                              "links to a draft note; the link is left out of the published page")
+                    out = re.sub(rf'<a {re.escape(attr)}[^>]*>(.*?)</a>', r"\1", out, flags=re.S)
+                    continue
+                fragment = f"#{planned_target.anchor}-{parts.fragment}" if parts.fragment else ""
+                out = out.replace(attr, f'href="{ROOT}{planned_target.url}{fragment}"')
+            elif target.is_file():
+                out = out.replace(attr, f'href="{ROOT}{self._media(target, root)}"')
+            else:
+                self.warn(note.rel, note.body_line + line - 1, "link-broken", f"link target {unquote(href)} not found")
+        return out
+
+    def _local_target(self, note_path: Path, ref: str) -> Path | None:
+        parts = urlsplit(ref)
+        if parts.scheme or parts.netloc or not parts.path:
+            return None
+        target = (note_path.parent / unquote(parts.path)).resolve()
+        return target if target.is_relative_to(self.root) else None
+
+    def _media(self, target: Path, root: Path) -> str:
+        notes_dir = (root / NOTES_DIR).resolve()
+        base = notes_dir if target.is_relative_to(notes_dir) else root
+        rel = "media/" + target.relative_to(base).as_posix()
+        self.media[rel] = target
+        return html.escape(rel)
+
+    def warn(self, path: str, line: int | None, code: str, message: str) -> None:
+        self.warnings.append(BuildWarning(path, line, code, message))
+
+    # --- pages -------------------------------------------------------------------------
+    def add_note(self, planned: PlannedNote, rendered: Rendered, render_key: str) -> None:
+        """The note's HTML for pages, what list pages show of it, and the key of both
+        (`render_key` stands for the rendered HTML and text when localising changed nothing)."""
+        note = planned.note
+        body = self.localise(planned, rendered)
+        excerpt = _excerpt(rendered.text)
+        item = {"title": note.title, "url": planned.url, "date": note.date, "category": note.category,
+                "emoji": self.config.emoji(note.category), "category_url": self.category_urls[note.category],
+                "excerpt": excerpt, "draft": note.draft,
+                "tags": [{"name": t, "url": self.tag_urls[t.casefold()]} for t in note.tags if t.casefold() in self.tag_urls]}
+        digest = hashlib.blake2b(repr(item).encode("utf-8", "surrogatepass"), digest_size=16)
+        if body is rendered.html:
+            digest.update(render_key.encode())
+        else:
+            digest.update(body.encode("utf-8", "surrogatepass"))
+            digest.update(rendered.text.encode("utf-8", "surrogatepass"))
+        self.outputs[note.rel] = NoteOutput(planned, body, rendered.text, excerpt, item, digest.hexdigest())
+
+    def item(self, planned: PlannedNote) -> dict[str, Any]:
+        return self.outputs[planned.note.rel].item
+
+    def entries_html(self, notes: Iterable[PlannedNote], excerpts: bool = True) -> Markup:
+        """The `<li>` entries of a note list (newest first is the caller's order)."""
+        parts = []
+        for planned in notes:
+            cached = self.entries.get((planned.note.rel, excerpts))
+            if cached is None:
+                cached = self.entries[(planned.note.rel, excerpts)] = _list_entry(self.item(planned), excerpts)
+            parts.append(cached)
+        return Markup("".join(parts))
+
+    def keys(self, notes: tuple[PlannedNote, ...] | list[PlannedNote]) -> list[str]:
+        return [self.outputs[p.note.rel].key for p in notes]
+
+    def page(self, rel_url: str, template: str, *, title: str, key: object,
+             context: Callable[[], dict[str, Any]], lastmod: dt.date | None = None,
+             splice: Callable[[str], list[bytes]] | None = None) -> None:
+        """Plan a template render to `rel_url` (a folder URL gets index.html). `key` holds (small)
+        everything the page shows; the context is only built when the page must be rendered.
+        `splice(root)` makes the encoded HTML that replaces the SPLICE marker after rendering, so a
+        page many megabytes long (a digest) is neither pushed through the template engine nor held
+        as text and bytes at once."""
+        path = rel_url + "index.html" if rel_url.endswith("/") or rel_url == "" else rel_url
+        root = "../" * path.count("/")
+
+        def make() -> bytes:
+            base = {
+                "site": self.config, "root": root, "page_title": title, "drafts": self.drafts,
+                "canonical": absolute(self.config.base_url, rel_url), "page_url": rel_url,
+                "nav_categories": self.nav, "feed_url": "feed.xml", "version": __version__,
+            }
+            text = self.env.get_template(template).render(**base, **context()).replace(ROOT, root)
+            if splice is None:
+                return text.encode("utf-8")
+            head, marker, tail = text.partition(SPLICE)
+            if not marker:  # an overridden template that leaves the spliced part out
+                return text.encode("utf-8")
+            return b"".join([head.encode("utf-8"), *splice(root), tail.encode("utf-8")])
+
+        self.files[path] = Lazy(input_key(self.fingerprint, template, rel_url, title, key), make)
+        if path.endswith(".html") and path != "404.html":
+            self.sitemap_urls.append((rel_url, lastmod))
+
+
+def _list_entry(item: dict[str, Any], excerpts: bool) -> str:
+    """One note of a list page (home, category, tag, archive). Written here, not in a template, for
+    the reason given at `steps._digest_section`; the markup is stable: `ol.note-list > li`."""
+    root = ROOT
+    tags = "".join(f'<a class="tag" href="{root}{esc(t["url"])}">#{esc(t["name"])}</a> ' for t in item["tags"])
+    draft = '<span class="draft-badge">draft</span>' if item["draft"] else ""
+    excerpt = f'\n  <p class="excerpt">{esc(item["excerpt"])}</p>' if excerpts and item["excerpt"] else ""
+    return (f'<li>\n  <a class="note-title" href="{root}{esc(item["url"])}">{esc(item["title"])}</a>\n'
+            f'  <p class="meta"><time datetime="{item["date"].isoformat()}">{item["date"].strftime("%Y.%m.%d")}</time>\n'
+            f'<a class="category" href="{root}{esc(item["category_url"])}">{esc(item["emoji"])} '
+            f'{esc(item["category"])}</a>\n{tags}\n{draft}</p>{excerpt}\n</li>\n')
