@@ -113,3 +113,11 @@ def test_search_box_in_chromium(tmp_path: Path) -> None:
         screenshot(page, "search-box")
         assert results("없는말") == []
         assert errors == []
+
+
+def test_terms_found_by_the_render_step_give_the_same_index() -> None:
+    from dataclasses import replace
+
+    from tilbook.search.tokens import terms
+    given = [replace(r, text_terms="\n".join(sorted(terms(r.text)))) for r in RECORDS]
+    assert build_site_index(given) == build_site_index(RECORDS)

@@ -50,6 +50,9 @@ class SearchRecord:
     fingerprint: str = ""
     """Changes whenever any other field does (the build passes the note's output key); if empty,
     it is computed from the fields."""
+    text_terms: str = ""
+    """`terms(text)`, sorted and "\\n"-joined, when already known (the build's render workers find
+    them); if empty, they are computed here."""
 
 
 def shard_key(term: str) -> str:
@@ -134,7 +137,8 @@ def _read_shard(files: Mapping[str, bytes], key: str) -> tuple[dict[str, list[st
 
 def _record_terms(record: SearchRecord) -> str:
     """The record's index terms, sorted, one string ("\\n"-joined: pickles far faster than a list)."""
-    return "\n".join(sorted(terms(record.title) | terms(record.text) | {normalise(t) for t in record.tags}))
+    text = set(record.text_terms.split("\n")) if record.text_terms else terms(record.text)
+    return "\n".join(sorted(text | terms(record.title) | {normalise(t) for t in record.tags}))
 
 
 def _fingerprint(record: SearchRecord) -> str:

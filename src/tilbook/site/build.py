@@ -66,7 +66,8 @@ def _build_site(root: Path, out: Path | None, *, drafts: bool, strict: bool, wor
     site = Site(notebook, plan, drafts)
     site.fingerprint = input_key(__version__, theme_fingerprint(root), config.fingerprint(), drafts, site.nav)
     for planned, output, job in zip(plan.notes, rendered, jobs):
-        site.add_note(planned, output, render_cache.settings + job.key)  # same settings, same note: same HTML
+        # same settings, same note: same HTML
+        site.add_note(planned, output, render_cache.settings + job.key, render_cache.text_terms.get(job.key, ""))
     for step in STEPS:
         step(site)
     index_cache = _load_index_cache(cache_folder)

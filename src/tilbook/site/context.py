@@ -89,6 +89,8 @@ class NoteOutput:
     key: str = ""
     """Hash of the item, the HTML and the text: what every page and index entry showing this note
     depends on."""
+    text_terms: str = ""
+    """The text's search-index terms, if the render step found them."""
 
 
 def _excerpt(text: str) -> str:
@@ -177,7 +179,7 @@ class Site:
         self.warnings.append(BuildWarning(path, line, code, message))
 
     # --- pages -------------------------------------------------------------------------
-    def add_note(self, planned: PlannedNote, rendered: Rendered, render_key: str) -> None:
+    def add_note(self, planned: PlannedNote, rendered: Rendered, render_key: str, text_terms: str = "") -> None:
         """The note's HTML for pages, what list pages show of it, and the key of both
         (`render_key` stands for the rendered HTML and text when localising changed nothing)."""
         note = planned.note
@@ -193,7 +195,8 @@ class Site:
         else:
             digest.update(body.encode("utf-8", "surrogatepass"))
             digest.update(rendered.text.encode("utf-8", "surrogatepass"))
-        self.outputs[note.rel] = NoteOutput(planned, body, rendered.text, excerpt, item, digest.hexdigest())
+        self.outputs[note.rel] = NoteOutput(planned, body, rendered.text, excerpt, item, digest.hexdigest(),
+                                            text_terms)
 
     def item(self, planned: PlannedNote) -> dict[str, Any]:
         return self.outputs[planned.note.rel].item

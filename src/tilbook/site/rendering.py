@@ -16,8 +16,9 @@ from typing import Any
 
 from .. import cachefiles
 from ..render.markdown import Renderer, Rendered, RenderWarning
+from ..search.tokens import terms
 
-RENDER_CACHE_VERSION = 2
+RENDER_CACHE_VERSION = 3
 PARALLEL_THRESHOLD = 64
 """Fewer uncached notes than this render in-process: starting workers costs more (env TILBOOK_PARALLEL_THRESHOLD)."""
 
@@ -46,9 +47,16 @@ def _init_worker(macros: dict[str, str], allow_html: bool) -> None:
     _worker_renderer = Renderer(macros=macros, allow_html=allow_html)
 
 
-def _render_chunk(jobs: list[RenderJob]) -> list[Rendered]:
+def _render_chunk(jobs: list[RenderJob]) -> list[tuple[Rendered, str]]:
     assert _worker_renderer is not None
-    return [_worker_renderer.render(job.body, id_prefix=job.anchor) for job in jobs]
+    return [_rendered_with_terms(_worker_renderer, job) for job in jobs]
+
+
+def _rendered_with_terms(renderer: Renderer, job: RenderJob) -> tuple[Rendered, str]:
+    """A note's HTML and text, and the search-index terms of its text (found here, so that this
+    work too is spread over the workers and cached)."""
+    rendered = renderer.render(job.body, id_prefix=job.anchor)
+    return rendered, "\n".join(sorted(terms(rendered.text)))
 
 
 class RenderCache:
@@ -61,14 +69,18 @@ class RenderCache:
         self.folder = folder
         self.settings = settings
         self.entries: dict[str, Rendered] = {}
+        self.text_terms: dict[str, str] = {}
+        """Search-index terms of each rendered note's text, "\\n"-joined."""
         self.stored: dict[str, set[str]] = {}
         """Keys in each shard file as last read or written."""
         self.hits = 0
         for shard in self.SHARDS:
             loaded = cachefiles.load(self._path(shard), _from_tuples)
-            if isinstance(loaded, dict):
-                self.entries.update(loaded)
-                self.stored[shard] = set(loaded)
+            if isinstance(loaded, tuple):
+                entries, text_terms = loaded
+                self.entries.update(entries)
+                self.text_terms.update(text_terms)
+                self.stored[shard] = set(entries)
 
     def _path(self, shard: str) -> Path:
         return self.folder / f"render-{self.settings}-{shard}.pickle"
@@ -81,8 +93,9 @@ class RenderCache:
         for shard, keys in by_shard.items():
             if keys == self.stored.get(shard, set()):
                 continue
-            cachefiles.save(self._path(shard), {key: _as_tuple(self.entries[key]) for key in keys},
-                            {key: self.entries[key] for key in keys})
+            cachefiles.save(self._path(shard), {key: (*_as_tuple(self.entries[key]), self.text_terms.get(key, ""))
+                                                for key in keys},
+                            ({key: self.entries[key] for key in keys}, {key: self.text_terms.get(key, "") for key in keys}))
             self.stored[shard] = keys
 
 
@@ -91,9 +104,10 @@ def _as_tuple(r: Rendered) -> tuple[object, ...]:
     return r.html, r.text, tuple((w.line, w.code, w.message) for w in r.warnings), r.images, r.links
 
 
-def _from_tuples(stored: dict[str, tuple[Any, ...]]) -> dict[str, Rendered]:
-    return {key: Rendered(html, text, tuple(RenderWarning(*w) for w in warnings), images, links)
-            for key, (html, text, warnings, images, links) in stored.items()}
+def _from_tuples(stored: dict[str, tuple[Any, ...]]) -> tuple[dict[str, Rendered], dict[str, str]]:
+    entries = {key: Rendered(html, text, tuple(RenderWarning(*w) for w in warnings), images, links)
+               for key, (html, text, warnings, images, links, _) in stored.items()}
+    return entries, {key: value[5] for key, value in stored.items()}
 
 
 def render_all(jobs: list[RenderJob], cache: RenderCache, *, macros: dict[str, str], allow_html: bool,
@@ -119,9 +133,10 @@ def render_all(jobs: list[RenderJob], cache: RenderCache, *, macros: dict[str, s
             renderer = Renderer(macros=macros, allow_html=allow_html)
             results = []
             for job in missing:
-                results.append(renderer.render(job.body, id_prefix=job.anchor))
+                results.append(_rendered_with_terms(renderer, job))
                 if progress and len(results) % 50 == 0:
                     progress(len(results), len(missing))
-        for job, rendered in zip(missing, results):
+        for job, (rendered, text_terms) in zip(missing, results):
             cache.entries[job.key] = rendered
+            cache.text_terms[job.key] = text_terms
     return [cache.entries[job.key] for job in jobs]

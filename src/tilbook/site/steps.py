@@ -166,7 +166,7 @@ def add_search_index(site: Site, cache: dict[str, Any]) -> bool:
 
     records = [SearchRecord(id=p.url, url=p.url, title=p.note.title, date=p.note.date.isoformat(),
                             category=p.note.category, tags=p.note.tags, text=site.outputs[p.note.rel].text,
-                            fingerprint=site.outputs[p.note.rel].key)
+                            fingerprint=site.outputs[p.note.rel].key, text_terms=site.outputs[p.note.rel].text_terms)
                for p in site.plan.notes]
     files, changed = update_site_index(records, cache)
     hashes = cache["hashes"] = dict(cache.get("hashes", {}))  # a copy: the loaded state may be shared
