@@ -24,6 +24,7 @@ CALENDAR_EMOJI = "🗓"
 _HEADING = re.compile(r"^#####[ \t]+(.*)$")
 _DATE_LINE = re.compile(r"^\s*[*_](\d{4})\.(\d{1,2})\.(\d{1,2})[*_]\s*$")
 _DATE_HEADING = re.compile(r"^(?:[^\w\s]+\s*)?(\d{4})\.(\d{1,2})\.(\d{1,2})\s*$")
+_THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _REFERENCES = re.compile(r"^#{1,4}[ \t]+(references|참고(?:\s*자료|\s*문헌)?|footnotes)\s*$", re.I)
 _META_COMMENT = re.compile(r"^<!--\s*tilbook:\s*(\{.*\})\s*-->\s*$")
 _ORDER_ASC = re.compile(r"하단|아래|bottom|oldest first", re.I)
@@ -168,7 +169,11 @@ def parse_post(path: Path, text: str | None = None, known_emoji: dict[str, str] 
         while cursor < end and not lines[cursor].strip():
             cursor += 1
         body_start = cursor
-        chunk = "\n".join(lines[cursor:end]).rstrip()
+        stop = end
+        while stop > cursor and not code[stop - 1] and (not lines[stop - 1].strip() or (
+                _THEMATIC_BREAK.match(lines[stop - 1]) and stop - 2 >= cursor and not lines[stop - 2].strip())):
+            stop -= 1  # a `---` between notes or before the references separates; it is not content
+        chunk = "\n".join(lines[cursor:stop]).rstrip()
         body, local_defs = split_definitions(chunk)
         entry = Entry(heading_line=file_line, date=date, label=label, category=category, emoji=emoji,
                       body=body, body_line=offset + body_start + 1, refs=[label for label, _ in footnote_refs(body)],

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 from . import cachefiles
 from .config import CONFIG_NAME, Config, load_config
@@ -44,24 +46,53 @@ def cache_dir(root: Path) -> Path:
     return root / CACHE_DIR
 
 
+_SENTENCE_MARKS = str.maketrans(".!?。", "\ue010\ue011\ue012\ue013")
+"""Sentence punctuation inside code spans, hidden while looking for the end of the first sentence."""
+_FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\]")
+_SENTENCE_MARKS_BACK = str.maketrans("\ue010\ue011\ue012\ue013", ".!?。")
+
+
+@functools.cache
+def _title_parser() -> Any:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+    md = MarkdownIt("commonmark").use(footnote_plugin)
+    return md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
+
+
+def _first_text(body: str) -> str:
+    """Plain text of the first paragraph, heading or cell that has any (markdown read by
+    markdown-it, as the site renders it: code spans keep their text, footnote marks, images and
+    HTML go, math keeps its `$…$` source)."""
+    for token in _title_parser().parse(body):
+        if token.type != "inline" or not token.children:
+            continue
+        parts = []
+        for child in token.children:
+            if child.type == "text":  # a footnote mark whose definition is elsewhere stays text: drop it
+                parts.append(_FOOTNOTE_MARK.sub("", child.content))
+            elif child.type == "math_inline":
+                parts.append(f"${child.content}$")
+            elif child.type == "code_inline":
+                parts.append(child.content.translate(_SENTENCE_MARKS))
+            elif child.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+        text = " ".join("".join(parts).split())
+        if text:
+            return text
+    return ""
+
+
 def derive_title(body: str, limit: int = TITLE_LENGTH) -> str:
     """Plain text of the body's first sentence, cut at a word boundary near `limit` characters."""
-    text = re.sub(r"```.*?(```|$)", " ", body, flags=re.S)          # code blocks
-    text = re.sub(r"^\[\^[^\]]+\]:.*$", " ", text, flags=re.M)      # footnote definitions
-    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)             # display math
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)                # images
-    text = re.sub(r"\[\^[^\]]+\]", "", text)                          # footnote references
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)              # links keep their text
-    text = re.sub(r"^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)", "", text, flags=re.M)
-    text = re.sub(r"\*+|~~|`+|\\(?=[\\*_`\[\]])|<[^>]+>", "", text)
-    text = re.sub(r"(?<!\w)_+|_+(?!\w)", "", text)                   # _emphasis_, not snake_case
-    text = " ".join(text.split())
+    text = _first_text(body)
     match = re.search(r"(?<=[.!?。])\s", text)
     sentence = text[: match.start()] if match else text
     if len(sentence) > limit:
         cut = sentence[:limit]
         sentence = (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2:] else cut).rstrip(" ,.:;") + "…"
-    return sentence or "Untitled note"
+    return sentence.translate(_SENTENCE_MARKS_BACK) or "Untitled note"
 
 
 def note_slug(rel_name: str, meta_slug: str | None) -> str:

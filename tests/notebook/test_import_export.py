@@ -127,3 +127,24 @@ def test_list_json_keys(notebook: Path, seeds: tuple[Path, Path], tilbook) -> No
     newest = rows[0]
     assert newest["date"] == "2021-12-08" and newest["category"] == "ML library" and newest["emoji"] == "🧩"
     assert (notebook / newest["path"]).is_file()
+
+
+def test_separator_lines_between_notes_are_not_content(tmp_path: Path) -> None:
+    post = tmp_path / "p.md"
+    post.write_text("##### 🥧 Python\n\n*2024.01.01*\n\nFirst note.\n\n---\n\n"
+                    "##### 🥧 Python\n\n*2024.01.02*\n\nA heading underline stays:\n---\n\nSecond note.\n\n* * *\n\n"
+                    "### References\n\n[^a]: unused\n", encoding="utf-8")
+    bodies = [entry.body for entry in parse_post(post).entries]
+    assert bodies == ["First note.", "A heading underline stays:\n---\n\nSecond note."]
+
+
+def test_titles_come_from_the_first_sentence_as_rendered() -> None:
+    from tilbook.notes import derive_title
+    assert derive_title("`Option<T>`의 `?` 연산자는 `None`이면 반환합니다.[^1] 그 다음 문장.") == \
+        "Option<T>의 ? 연산자는 None이면 반환합니다."
+    assert derive_title("```py\nx = 1\n```\n\nAfter the code. More.") == "After the code."
+    assert derive_title("See [the docs](https://example.org) ![a](a.png) and $x^2$. Next") == "See the docs and $x^2$."
+    assert derive_title("It costs $5 to $10 here. Next") == "It costs $5 to $10 here."
+    assert derive_title("## A heading\n\nBody.") == "A heading"
+    assert derive_title("word " * 30).endswith("…") and len(derive_title("word " * 30)) <= 71
+    assert derive_title("[^1]: only a definition") == "Untitled note"

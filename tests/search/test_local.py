@@ -88,3 +88,12 @@ def test_every_query_path_one_syllable_two_letters_and_mixed(notebook: Path) -> 
     assert dates(notebook, "개념 tf") == ["2024-02-03"]
     assert dates(notebook, "개념 format") == ["2024-02-03"]
     assert dates(notebook, "개념", category="CS") == ["2024-02-02"]
+
+
+def test_code_keeps_every_character(notebook: Path) -> None:
+    write_note(notebook, "2024/r.md", "---\ndate: 2024-03-01\ncategory: CS\n---\n"
+               "`Option<T>`의 `?`는 **일찍** 반환한다.\n\n```rust\nfn first(v: &[i32]) -> Option<i32> { v.first().copied() }\n```\n")
+    assert dates(notebook, "Option<i32>") == ["2024-03-01"]
+    assert dates(notebook, '"-> Option"') == ["2024-03-01"]
+    assert dates(notebook, "Option<T>의") == ["2024-03-01"]
+    assert dates(notebook, "**일찍**") == []  # markup is not text

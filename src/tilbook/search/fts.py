@@ -17,9 +17,10 @@ from pathlib import Path
 
 from ..model import Note, Notebook
 from ..notes import cache_dir
+from ..mdtext import fenced_lines
 from .tokens import bigram_text, is_cjk, normalise
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS notes(
@@ -33,17 +34,30 @@ CREATE VIRTUAL TABLE IF NOT EXISTS notes_grams USING fts5(
 """
 FAST_PATH_SLACK = 50
 """When one FTS table answers alone, it ranks this many more than asked before dates break ties."""
+_CODE_SPAN_SPLIT = re.compile(r"(`+)(.+?)\1")
+_FENCE_LINE = re.compile(r"^\s*(```+|~~~+)")
 _FOOTNOTE_LABEL = re.compile(r"\[\^([^\]\s]+)\]:?")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
 
 def plain_text(body: str) -> str:
-    """Searchable text of a note body without markup noise (link URLs, footnote labels, fences)."""
-    text = _LINK.sub(r"\1", body)
-    text = _FOOTNOTE_LABEL.sub(" ", text)
-    text = re.sub(r"^\s*(```+|~~~+).*$", " ", text, flags=re.M)
-    text = re.sub(r"[*`#>|]+", " ", text)  # `_` stays: it is part of identifiers such as is_training
-    return " ".join(text.split())
+    """Searchable text of a note body without markup noise (link URLs, footnote labels, fence
+    lines, `*`/`#`/`>`/`|` markup); code keeps every character (`Option<i32>`, `a -> b`)."""
+    lines = body.split("\n")
+    out = []
+    for line, in_code in zip(lines, fenced_lines(lines)):
+        if in_code:
+            out.append("" if _FENCE_LINE.match(line) else line)
+            continue
+        pieces = []
+        for index, piece in enumerate(_CODE_SPAN_SPLIT.split(line)):
+            if index % 3 == 2:  # a code span's content
+                pieces.append(piece)
+            elif index % 3 == 0:
+                prose = _FOOTNOTE_LABEL.sub(" ", _LINK.sub(r"\1", piece))
+                pieces.append(re.sub(r"[*`#>|]+", " ", prose))  # `_` stays: is_training is one word
+        out.append("".join(pieces))
+    return " ".join(" ".join(out).split())
 
 
 @dataclass(frozen=True, slots=True)
