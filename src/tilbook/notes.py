@@ -169,42 +169,79 @@ def _save_cache(root: Path, before: dict[str, dict[str, _Entry]], fresh: dict[st
             cachefiles.save(folder / name, (LOADER_CACHE_VERSION, fresh[name]))
 
 
+PARALLEL_PARSE = 2000
+"""From this many notes to parse (a first load, a cleared cache), front matter is parsed in worker
+processes: libyaml is most of a cold load."""
+
+
+def _parse_chunk(root: str, paths: list[str]) -> list[tuple[object, ...] | None]:
+    """Worker: each note's fields, or None when it is unreadable (the parent re-reads it to report
+    the error exactly as a serial load would)."""
+    out: list[tuple[object, ...] | None] = []
+    for name in paths:
+        try:
+            parsed = read_note(Path(name), Path(root))
+        except (InputError, OSError):
+            out.append(None)
+            continue
+        out.append(tuple(getattr(parsed, f) for f in _FIELDS))
+    return out
+
+
+def _parse_many(root: Path, paths: list[Path]) -> list[tuple[object, ...] | None]:
+    workers = min(os.cpu_count() or 1, 8)
+    if len(paths) < PARALLEL_PARSE or workers < 2:
+        return [None] * len(paths)
+    from concurrent.futures import ProcessPoolExecutor
+    size = max(64, len(paths) // (workers * 4))
+    chunks = [[str(p) for p in paths[i:i + size]] for i in range(0, len(paths), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return [fields for chunk in pool.map(_parse_chunk, [str(root)] * len(chunks), chunks) for fields in chunk]
+
+
 def load_notebook(root: Path, *, strict: bool = True) -> Notebook:
     """Read the config and every note. Strict: the first unreadable note raises; else collected."""
     root = root.resolve()
     config = load_config(root / CONFIG_NAME)
     shards = _load_cache(root)
     cached = {rel: entry for entries in shards.values() for rel, entry in entries.items()}
-    fresh: dict[str, dict[str, _Entry]] = {}
-    notes: list[Note] = []
-    problems: list[Exception] = []
-    prefix = len(str(root)) + 1
     hash_index = _FIELDS.index("digest_hash")
+    prefix = len(str(root)) + 1
+    found: list[tuple[Path, str, os.stat_result, tuple[object, ...] | None, bytes | None]] = []
     for path in note_files(root):
         name = str(path)
         rel = name[prefix:].replace(os.sep, "/")
         stat = os.stat(name)
         known = cached.get(rel)
-        fields: tuple[object, ...] | None = None
         if known is not None and known[:2] == (stat.st_size, stat.st_mtime_ns):
-            fields = known[2]  # same size and mtime as when parsed: as git's index, trust it
+            found.append((path, rel, stat, known[2], None))  # same size and mtime as when parsed: trust it
+            continue
+        data = path.read_bytes() if known is not None else None
+        if known is not None and data is not None and known[2][hash_index] == hashlib.sha256(data).hexdigest():
+            found.append((path, rel, stat, known[2], None))
         else:
-            data = path.read_bytes()
-            if known is not None and known[2][hash_index] == hashlib.sha256(data).hexdigest():
-                fields = known[2]
-            else:
-                try:
-                    parsed = read_note(path, root, data)
-                except InputError as exc:
-                    exc.path = Path(rel)
-                    if strict:
-                        raise
-                    problems.append(exc)
-                    continue
-                fields = tuple(getattr(parsed, f) for f in _FIELDS)
-        note = Note(path, *fields)  # type: ignore[arg-type]
+            found.append((path, rel, stat, None, data))
+    to_parse = [index for index, item in enumerate(found) if item[3] is None]
+    for index, fields in zip(to_parse, _parse_many(root, [found[i][0] for i in to_parse])):
+        if fields is not None:
+            path, rel, stat, _, data = found[index]
+            found[index] = (path, rel, stat, fields, None)
+    fresh: dict[str, dict[str, _Entry]] = {}
+    notes: list[Note] = []
+    problems: list[Exception] = []
+    for path, rel, stat, fields, data in found:
+        if fields is None:  # not parsed in a worker, or unreadable there: here, with its error
+            try:
+                parsed = read_note(path, root, data)
+            except InputError as exc:
+                exc.path = Path(rel)
+                if strict:
+                    raise
+                problems.append(exc)
+                continue
+            fields = tuple(getattr(parsed, f) for f in _FIELDS)
+        notes.append(Note(path, *fields))  # type: ignore[arg-type]
         fresh.setdefault(_cache_shard(rel), {})[rel] = (stat.st_size, stat.st_mtime_ns, fields)
-        notes.append(note)
     if fresh != shards:
         _save_cache(root, shards, fresh)
     notes.sort(key=lambda n: (n.date, n.rel))
