@@ -8,8 +8,11 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
+import multiprocessing
+import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -84,15 +87,26 @@ def _build_site(root: Path, out: Path | None, *, drafts: bool, strict: bool, wor
     saves: list[Callable[[], None]] = []
     with SiteWriter(target, manifest) as writer:
         writer.save_manifest_on_commit = later is None
-        for done, rel in enumerate(sorted(site.files), 1):
-            if progress and done % 256 == 0:
-                progress("writing pages", done, len(site.files))
+        rels = sorted(site.files)
+        kept: set[str] = set()
+        for rel in rels:
             item = site.files[rel]
             if isinstance(item, Lazy):
                 page_keys[rel] = item.key
                 if previous_keys.get(rel) == item.key and writer.keep(rel):
-                    continue
-                item = item.make()
+                    kept.add(rel)
+        spread = [rel for rel in rels if rel not in kept and isinstance(site.files[rel], Lazy)
+                  and site.files[rel].spread]  # type: ignore[union-attr]
+        made = _made_in_workers(site.files, spread, workers if workers is not None else (os.cpu_count() or 1))
+        for done, rel in enumerate(rels, 1):
+            if progress and done % 256 == 0:
+                progress("writing pages", done, len(site.files))
+            if rel in kept:
+                continue
+            item = site.files[rel]
+            if isinstance(item, Lazy):
+                ready = made.pop(rel, None)
+                item = ready if ready is not None else item.make()
             writer.write(rel, item)
         for rel in sorted(site.media):
             writer.copy(rel, site.media[rel])
@@ -113,6 +127,33 @@ def _build_site(root: Path, out: Path | None, *, drafts: bool, strict: bool, wor
     result.pages = sum(1 for rel in site.files if rel.endswith(".html"))
     result.seconds = time.perf_counter() - started
     return result
+
+
+PARALLEL_PAGES = 2000
+"""From this many note pages to render, Jinja runs in worker processes too."""
+_files_for_workers: dict[str, bytes | Lazy] = {}
+"""The build's planned files, as forked page workers inherit them."""
+
+
+def _make_in_worker(rels: list[str]) -> list[bytes]:
+    return [item.make() for rel in rels for item in [_files_for_workers[rel]] if isinstance(item, Lazy)]
+
+
+def _made_in_workers(files: dict[str, bytes | Lazy], rels: list[str], workers: int) -> dict[str, bytes]:
+    """Note pages rendered by forked workers that inherit this build's state (nothing to send but
+    names, since templates and contexts are already in memory); {} when too few or no `fork`."""
+    global _files_for_workers
+    if len(rels) < PARALLEL_PAGES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return {}
+    size = max(64, len(rels) // (workers * 4))
+    chunks = [rels[i:i + size] for i in range(0, len(rels), size)]
+    _files_for_workers = files
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return {rel: page for chunk, pages in zip(chunks, pool.map(_make_in_worker, chunks))
+                    for rel, page in zip(chunk, pages)}
+    finally:
+        _files_for_workers = {}
 
 
 def _keys_path(folder: Path, target: Path) -> Path:

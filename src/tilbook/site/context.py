@@ -69,6 +69,8 @@ class Lazy:
 
     key: str
     make: Callable[[], bytes]
+    spread: bool = False
+    """One of many small pages (a note's): may be made in a worker process."""
 
 
 def input_key(*parts: object) -> str:
@@ -216,7 +218,7 @@ class Site:
 
     def page(self, rel_url: str, template: str, *, title: str, key: object,
              context: Callable[[], dict[str, Any]], lastmod: dt.date | None = None,
-             splice: Callable[[str], list[bytes]] | None = None) -> None:
+             splice: Callable[[str], list[bytes]] | None = None, spread: bool = False) -> None:
         """Plan a template render to `rel_url` (a folder URL gets index.html). `key` holds (small)
         everything the page shows; the context is only built when the page must be rendered.
         `splice(root)` makes the encoded HTML that replaces the SPLICE marker after rendering, so a
@@ -239,7 +241,7 @@ class Site:
                 return text.encode("utf-8")
             return b"".join([head.encode("utf-8"), *splice(root), tail.encode("utf-8")])
 
-        self.files[path] = Lazy(input_key(self.fingerprint, template, rel_url, title, key), make)
+        self.files[path] = Lazy(input_key(self.fingerprint, template, rel_url, title, key), make, spread)
         if path.endswith(".html") and path != "404.html":
             self.sitemap_urls.append((rel_url, lastmod))
 

@@ -35,7 +35,7 @@ def _note_pages(site: Site) -> None:
                     "prev": site.item(before) if before else None, "next": site.item(after) if after else None}
 
         site.page(planned.url, "note.html", title=note.title, lastmod=note.updated or note.date,
-                  key=(site.outputs[note.rel].key, planned.anchor, neighbours), context=context)
+                  key=(site.outputs[note.rel].key, planned.anchor, neighbours), context=context, spread=True)
 
 
 def _group_pages(site: Site) -> None:
