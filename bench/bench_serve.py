@@ -14,7 +14,6 @@ import argparse
 import http.client
 import json
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,24 +25,8 @@ from urllib.parse import quote
 
 from corpus import TILBOOK, imported_notebook
 
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def get(port: int, path: str) -> tuple[int, str]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        return response.status, response.read().decode("utf-8", "replace")
-    except OSError:
-        return 0, ""
-    finally:
-        conn.close()
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for tests.loopback
+from tests.loopback import free_port, get  # noqa: E402
 
 
 class ReloadStream:
@@ -93,7 +76,7 @@ def main() -> None:
 
         threading.Thread(target=read_log, daemon=True).start()
         started = time.perf_counter()
-        while get(port, url)[0] != 200:
+        while get(port, url, timeout=10)[0] != 200:
             if time.perf_counter() - started > 600 or server.poll() is not None:
                 sys.exit("the server did not come up")
             time.sleep(0.1)
@@ -108,7 +91,7 @@ def main() -> None:
             with open(note, "a", encoding="utf-8") as handle:
                 handle.write(f"\n\n{marker}\n")
             while True:
-                if len(stream.reloads) > seen and marker in get(port, url)[1]:
+                if len(stream.reloads) > seen and marker in get(port, url, timeout=10)[1]:
                     break
                 if time.perf_counter() - written > 60:
                     sys.exit(f"edit {edit} never showed up")

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 FOOTNOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]?")
 MALFORMED_DEF = re.compile(r"^\[\^(\s+\S[^\]]*?|\S[^\]]*?\s+)\]:")
-_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 
 ZWJ = "\u200d"
 VS16 = "\ufe0f"
@@ -27,7 +27,7 @@ def fenced_lines(lines: list[str]) -> list[bool]:
     fence: str | None = None
     for line in lines:
         if fence is None:
-            match = _FENCE_OPEN.match(line)
+            match = FENCE_OPEN.match(line)
             if match:
                 fence = match.group(1)
                 inside.append(True)
@@ -43,7 +43,7 @@ def fenced_lines(lines: list[str]) -> list[bool]:
 
 def without_code_spans(line: str) -> str:
     """The line with inline code spans blanked out (same length, so offsets still hold)."""
-    return _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+    return CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
 
 
 @dataclass(frozen=True, slots=True)

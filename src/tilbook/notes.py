@@ -21,6 +21,7 @@ from .errors import InputError, NotebookNotFound
 from .frontmatter import decode, split_front_matter, validate_fields
 from .fsutil import atomic_write, create_exclusive
 from .model import Note, Notebook
+from .parallel import split_for_workers, worker_count
 from .slugs import nfc, slugify, unique_slug, url_key
 
 NOTES_DIR = "notes"
@@ -140,6 +141,11 @@ def note_files(root: Path) -> list[Path]:
 _FIELDS = [f.name for f in dataclasses.fields(Note) if f.name != "path"]
 
 
+def _fields_of(note: Note) -> tuple[object, ...]:
+    """A note without its path: what the loader cache keeps and workers send back."""
+    return tuple(getattr(note, f) for f in _FIELDS)
+
+
 _Entry = tuple[int, int, tuple[object, ...]]
 """What the loader cache keeps per note file: size, mtime and the parsed fields."""
 
@@ -184,17 +190,16 @@ def _parse_chunk(root: str, paths: list[str]) -> list[tuple[object, ...] | None]
         except (InputError, OSError):
             out.append(None)
             continue
-        out.append(tuple(getattr(parsed, f) for f in _FIELDS))
+        out.append(_fields_of(parsed))
     return out
 
 
 def _parse_many(root: Path, paths: list[Path]) -> list[tuple[object, ...] | None]:
-    workers = min(os.cpu_count() or 1, 8)
+    workers = min(worker_count(), 8)
     if len(paths) < PARALLEL_PARSE or workers < 2:
         return [None] * len(paths)
     from concurrent.futures import ProcessPoolExecutor
-    size = max(64, len(paths) // (workers * 4))
-    chunks = [[str(p) for p in paths[i:i + size]] for i in range(0, len(paths), size)]
+    chunks = split_for_workers([str(p) for p in paths], workers, smallest=64)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return [fields for chunk in pool.map(_parse_chunk, [str(root)] * len(chunks), chunks) for fields in chunk]
 
@@ -216,15 +221,18 @@ def load_notebook(root: Path, *, strict: bool = True) -> Notebook:
         if known is not None and known[:2] == (stat.st_size, stat.st_mtime_ns):
             found.append((path, rel, stat, known[2], None))  # same size and mtime as when parsed: trust it
             continue
-        data = path.read_bytes() if known is not None else None
-        if known is not None and data is not None and known[2][hash_index] == hashlib.sha256(data).hexdigest():
+        if known is None:  # never parsed: read where it is parsed (maybe a worker)
+            found.append((path, rel, stat, None, None))
+            continue
+        content = path.read_bytes()
+        if known[2][hash_index] == hashlib.sha256(content).hexdigest():
             found.append((path, rel, stat, known[2], None))
         else:
-            found.append((path, rel, stat, None, data))
+            found.append((path, rel, stat, None, content))
     to_parse = [index for index, item in enumerate(found) if item[3] is None]
     for index, fields in zip(to_parse, _parse_many(root, [found[i][0] for i in to_parse])):
         if fields is not None:
-            path, rel, stat, _, data = found[index]
+            path, rel, stat, _, _ = found[index]
             found[index] = (path, rel, stat, fields, None)
     fresh: dict[str, dict[str, _Entry]] = {}
     notes: list[Note] = []
@@ -239,7 +247,7 @@ def load_notebook(root: Path, *, strict: bool = True) -> Notebook:
                     raise
                 problems.append(exc)
                 continue
-            fields = tuple(getattr(parsed, f) for f in _FIELDS)
+            fields = _fields_of(parsed)
         notes.append(Note(path, *fields))  # type: ignore[arg-type]
         fresh.setdefault(_cache_shard(rel), {})[rel] = (stat.st_size, stat.st_mtime_ns, fields)
     if fresh != shards:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import http.client
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -15,27 +14,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write_note
+from tests.loopback import free_port, get
 from tilbook.capture import init_notebook
 
 TILBOOK = [sys.executable, "-c", "from tilbook.cli import main; main()"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def get(port: int, path: str, timeout: float = 5) -> tuple[int, str]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        return response.status, response.read().decode("utf-8", "replace")
-    except OSError:
-        return 0, ""
-    finally:
-        conn.close()
 
 
 def wait_for(check, seconds: float) -> float | None:  # noqa: ANN001

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..model import Note, Notebook
 from ..notes import cache_dir
-from ..mdtext import fenced_lines
+from ..mdtext import CODE_SPAN, FENCE_OPEN, fenced_lines
 from .tokens import bigram_text, is_cjk, normalise
 
 SCHEMA_VERSION = "5"
@@ -34,8 +34,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS notes_grams USING fts5(
 """
 FAST_PATH_SLACK = 50
 """When one FTS table answers alone, it ranks this many more than asked before dates break ties."""
-_CODE_SPAN_SPLIT = re.compile(r"(`+)(.+?)\1")
-_FENCE_LINE = re.compile(r"^\s*(```+|~~~+)")
 _FOOTNOTE_LABEL = re.compile(r"\[\^([^\]\s]+)\]:?")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
@@ -47,10 +45,10 @@ def plain_text(body: str) -> str:
     out = []
     for line, in_code in zip(lines, fenced_lines(lines)):
         if in_code:
-            out.append("" if _FENCE_LINE.match(line) else line)
+            out.append("" if FENCE_OPEN.match(line) else line)
             continue
         pieces = []
-        for index, piece in enumerate(_CODE_SPAN_SPLIT.split(line)):
+        for index, piece in enumerate(CODE_SPAN.split(line)):
             if index % 3 == 2:  # a code span's content
                 pieces.append(piece)
             elif index % 3 == 0:

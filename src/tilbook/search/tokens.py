@@ -10,11 +10,12 @@ import re
 import unicodedata
 
 CJK = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff"
-_RUN = re.compile(rf"[{CJK}]+|[^\W{CJK}_]+(?:['’][^\W{CJK}_]+)*", re.UNICODE)
+_WORD = re.compile(rf"[^\W{CJK}_]+(?:['’][^\W{CJK}_]+)*", re.UNICODE)
+"""A non-CJK word: letters and digits, with inner apostrophes (don't)."""
+_RUN = re.compile(rf"[{CJK}]+|{_WORD.pattern}", re.UNICODE)
 _CJK_RUN = re.compile(rf"^[{CJK}]+$")
 _CJK_BIGRAM = re.compile(rf"(?=([{CJK}]{{2}}))")
 _CJK_SINGLE = re.compile(rf"(?<![{CJK}])[{CJK}](?![{CJK}])")
-_WORD = re.compile(rf"[^\W{CJK}_]+(?:['’][^\W{CJK}_]+)*", re.UNICODE)
 
 
 def normalise(text: str) -> str:

@@ -9,7 +9,6 @@ import functools
 import gc
 import hashlib
 import multiprocessing
-import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -19,6 +18,7 @@ from typing import Any
 from .. import __version__, cachefiles
 from ..errors import BuildError
 from ..notes import NOTES_DIR, cache_dir, load_notebook
+from ..parallel import split_for_workers, worker_count
 from .context import BuildResult, Lazy, Site, input_key
 from .pages import theme_fingerprint
 from .plan import make_plan
@@ -89,15 +89,16 @@ def _build_site(root: Path, out: Path | None, *, drafts: bool, strict: bool, wor
         writer.save_manifest_on_commit = later is None
         rels = sorted(site.files)
         kept: set[str] = set()
+        spread: list[str] = []
         for rel in rels:
             item = site.files[rel]
             if isinstance(item, Lazy):
                 page_keys[rel] = item.key
                 if previous_keys.get(rel) == item.key and writer.keep(rel):
                     kept.add(rel)
-        spread = [rel for rel in rels if rel not in kept and isinstance(site.files[rel], Lazy)
-                  and site.files[rel].spread]  # type: ignore[union-attr]
-        made = _made_in_workers(site.files, spread, workers if workers is not None else (os.cpu_count() or 1))
+                elif item.spread:
+                    spread.append(rel)
+        made = _made_in_workers(site.files, spread, worker_count(workers))
         for done, rel in enumerate(rels, 1):
             if progress and done % 256 == 0:
                 progress("writing pages", done, len(site.files))
@@ -145,8 +146,7 @@ def _made_in_workers(files: dict[str, bytes | Lazy], rels: list[str], workers: i
     global _files_for_workers
     if len(rels) < PARALLEL_PAGES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return {}
-    size = max(64, len(rels) // (workers * 4))
-    chunks = [rels[i:i + size] for i in range(0, len(rels), size)]
+    chunks = split_for_workers(rels, workers, smallest=64)
     _files_for_workers = files
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import cachefiles
+from ..parallel import split_for_workers, worker_count
 from ..render.markdown import Renderer, Rendered, RenderWarning
 from ..search.tokens import terms
 
@@ -93,9 +94,10 @@ class RenderCache:
         for shard, keys in by_shard.items():
             if keys == self.stored.get(shard, set()):
                 continue
-            cachefiles.save(self._path(shard), {key: (*_as_tuple(self.entries[key]), self.text_terms.get(key, ""))
-                                                for key in keys},
-                            ({key: self.entries[key] for key in keys}, {key: self.text_terms.get(key, "") for key in keys}))
+            entries = {key: self.entries[key] for key in keys}
+            text_terms = {key: self.text_terms.get(key, "") for key in keys}
+            cachefiles.save(self._path(shard), {key: (*_as_tuple(entries[key]), text_terms[key]) for key in keys},
+                            (entries, text_terms))
             self.stored[shard] = keys
 
 
@@ -116,12 +118,11 @@ def render_all(jobs: list[RenderJob], cache: RenderCache, *, macros: dict[str, s
     `progress(done, total)` is told as the cache misses are rendered."""
     missing = [job for job in jobs if job.key not in cache.entries]
     cache.hits = len(jobs) - len(missing)
-    workers = workers if workers is not None else (os.cpu_count() or 1)
+    workers = worker_count(workers)
     if missing:
         threshold = int(os.environ.get("TILBOOK_PARALLEL_THRESHOLD", PARALLEL_THRESHOLD))
         if workers > 1 and len(missing) >= threshold:
-            size = max(8, len(missing) // (workers * 4))
-            chunks = [missing[i:i + size] for i in range(0, len(missing), size)]
+            chunks = split_for_workers(missing, workers, smallest=8)
             with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                                      initargs=(macros, allow_html)) as pool:
                 results = []
