@@ -130,6 +130,8 @@ def import_(ctx: click.Context, posts: tuple[str, ...], dry_run: bool) -> None:
         click.echo(f"{verb} {_shown(path)}")
     for path in result.merged:
         click.echo(f"{'would merge' if dry_run else 'merged'} {_shown(path)}")
+    for image in result.images:
+        click.echo(f"{'would copy' if dry_run else 'copied'} image {_shown(image)}")
     for name, emoji in result.new_categories.items():
         click.echo(f"{'would add' if dry_run else 'added'} category {emoji} {name}".replace("  ", " "))
     click.echo(f"{len(result.created)} new, {len(result.merged)} merged, {len(result.unchanged)} unchanged"

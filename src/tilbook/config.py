@@ -35,6 +35,8 @@ recent = 20              # notes on the home page
 
 [categories]             # name = emoji, in the order digests show them
 
+[category_aliases]       # another label = a category above, e.g. "Computer Science & Engineering" = "CS"
+
 [math.macros]            # e.g. ohm = "\\\\Omega"
 
 [markdown]
@@ -55,9 +57,14 @@ class Config:
     recent: int = 20
     categories: dict[str, str] = field(default_factory=dict)
     """Category name → emoji, in digest order."""
+    category_aliases: dict[str, str] = field(default_factory=dict)
+    """Another label → the category it stands for (import, check and build read notes through it)."""
     macros: dict[str, str] = field(default_factory=dict)
     allow_html: bool = False
     checks: dict[str, str] = field(default_factory=dict)
+
+    def canonical_category(self, name: str) -> str:
+        return self.category_aliases.get(name, name)
 
     def emoji(self, category: str) -> str:
         return self.categories.get(category, "")
@@ -111,6 +118,12 @@ def load_config(path: Path) -> Config:
             problems.append((_line_of(text, name), f"category `{name}` must map to an emoji string"))
             continue
         categories[nfc(" ".join(name.split()))] = nfc(emoji.strip())
+    aliases: dict[str, str] = {}
+    for name, target in want(data.get("category_aliases"), dict, "category_aliases", {}).items():
+        if not isinstance(target, str) or not target.strip():
+            problems.append((_line_of(text, name), f"category alias `{name}` must map to a category name"))
+            continue
+        aliases[nfc(" ".join(name.split()))] = nfc(" ".join(target.split()))
     macros: dict[str, str] = {}
     for name, value in want(math.get("macros"), dict, "math.macros", {}).items():
         if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]+", name.lstrip("\\")):
@@ -132,6 +145,7 @@ def load_config(path: Path) -> Config:
         order=order,
         recent=want(site.get("recent"), int, "site.recent", 20),
         categories=categories,
+        category_aliases=aliases,
         macros=macros,
         allow_html=want(markdown.get("allow_html"), bool, "markdown.allow_html", False),
         checks=checks,

@@ -1,9 +1,10 @@
-"""Digest posts (Gatsby "lumen" TIL format): split one into notes, join notes back into one.
+"""Digest posts (Gatsby "lumen" TIL format): read one into notes.
 
 Reading repairs what is safe to repair (footnote labels such as `[^ 5]`, category labels with
 extra spaces or an emoji that lost its zero-width joiner) and records every repair and every
-leftover (unused definitions, references with no definition) with its line, for `import`
-reports and for `check`.
+leftover with its line, for `import` reports and for `check`. One bad note never sinks a post:
+a note without a real date is kept as a draft with an assumed date, and text that belongs to no
+note is kept verbatim for the report.
 """
 from __future__ import annotations
 
@@ -16,16 +17,16 @@ from typing import Any
 
 from .errors import InputError
 from .frontmatter import decode, split_front_matter
-from .mdtext import (MALFORMED_DEF, Definition, fenced_lines, footnote_refs, relabel_footnotes,
-                     repair_emoji, split_definitions, split_label)
-from .model import Note
+from .mdtext import MALFORMED_DEF, Definition, fenced_lines, footnote_refs, repair_emoji, split_definitions, split_label
 
 CALENDAR_EMOJI = "🗓"
 _HEADING = re.compile(r"^#####[ \t]+(.*)$")
-_DATE_LINE = re.compile(r"^\s*[*_](\d{4})\.(\d{1,2})\.(\d{1,2})[*_]\s*$")
-_DATE_HEADING = re.compile(r"^(?:[^\w\s]+\s*)?(\d{4})\.(\d{1,2})\.(\d{1,2})\s*$")
+_SECTION = re.compile(r"^ {0,3}#{1,4}(?:[ \t]+.*)?$")
+"""A heading above the notes' level: it ends the note before it (a month or part separator)."""
+_DATE_LINE = re.compile(r"^\s*[*_](\d{4})\.(\d{1,2})\.(\d{1,2})\.?[*_]\s*$")
+_DATE_HEADING = re.compile(r"^(?:[^\w\s]+\s*)?(\d{4})\.(\d{1,2})\.(\d{1,2})\.?\s*$")
 _THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_REFERENCES = re.compile(r"^#{1,4}[ \t]+(references|참고(?:\s*자료|\s*문헌)?|footnotes)\s*$", re.I)
+_REFERENCES = re.compile(r"^#{1,4}[ \t]+(references|참고(?:\s*자료|\s*문헌)?|footnotes|각주|출처)\s*$", re.I)
 _META_COMMENT = re.compile(r"^<!--\s*tilbook:\s*(\{.*\})\s*-->\s*$")
 _ORDER_ASC = re.compile(r"하단|아래|bottom|oldest first", re.I)
 _ORDER_DESC = re.compile(r"상단|위쪽|맨 위|top|newest first", re.I)
@@ -58,10 +59,15 @@ class Entry:
     """1-based line in the post where `body` starts."""
     refs: list[str]
     definitions: list[Definition] = field(default_factory=list)
+    """Local definitions while reading; after `_assign_footnotes`, exactly those the note cites."""
     tags: list[str] = field(default_factory=list)
     title: str | None = None
     draft: bool | None = None
-    """From a tilbook meta comment; None when the post did not say."""
+    """From a tilbook meta comment (or True for an undated note); None when the post did not say."""
+    date_line: int = 0
+    """1-based line of the date (the italic date line, or the heading for date-style notes)."""
+    date_assumed: bool = False
+    """The post gave no real date: `date` is borrowed from the nearest dated note."""
 
 
 @dataclass(slots=True)
@@ -79,6 +85,9 @@ class DigestPost:
     definitions: dict[str, Definition]
     findings: list[Finding]
     unused: list[Definition]
+    outside: list[tuple[int, str]] = field(default_factory=list)
+    """(first line, text as written) of every block that belongs to no note: intro, separators,
+    stray text before or inside the References section."""
 
 
 def _topic(title: str) -> str | None:
@@ -88,16 +97,32 @@ def _topic(title: str) -> str | None:
     return None
 
 
-def _date(path: Path, line: int, groups: tuple[str, ...]) -> dt.date:
+def _real_date(groups: tuple[str, ...]) -> dt.date | None:
+    """The date, or None for a placeholder (`2021.00.00`) or an impossible one (`2021.02.30`)."""
     try:
         return dt.date(*map(int, groups))
-    except ValueError as exc:
-        raise InputError(path, line, f"{'.'.join(groups)} is not a real date ({exc})",
-                         hint="fix the date line") from None
+    except ValueError:
+        return None
+
+
+def _blocks(lines: list[str], start: int, end: int, offset: int) -> list[tuple[int, str]]:
+    """Non-blank runs of lines[start:end] as (1-based file line, verbatim text)."""
+    out: list[tuple[int, str]] = []
+    index = start
+    while index < end:
+        if not lines[index].strip():
+            index += 1
+            continue
+        first = index
+        while index < end and lines[index].strip():
+            index += 1
+        out.append((offset + first + 1, "\n".join(lines[first:index])))
+    return out
 
 
 def parse_post(path: Path, text: str | None = None, known_emoji: dict[str, str] | None = None) -> DigestPost:
-    """Read a digest post; InputError only when it cannot be read as a digest at all."""
+    """Read a digest post; InputError only when it cannot be read as a digest at all
+    (not UTF-8, broken front matter, no note heading)."""
     if text is None:
         text = decode(path, path.read_bytes())
     meta: dict[str, Any] = {}
@@ -117,19 +142,20 @@ def parse_post(path: Path, text: str | None = None, known_emoji: dict[str, str] 
         match = None if code[index] else MALFORMED_DEF.match(line)
         if match:
             label = match.group(1).strip()
-            fixed = f"[^{label}]:" + line[match.end():]
             findings.append(Finding("footnote-malformed", offset + index + 1,
-                                    f"`{line[:match.end()]}` is not a footnote definition (space inside the label); "
+                                    f"`{match.group(0).strip()}` is not a footnote definition (space inside the label); "
                                     f"repaired as `[^{label}]:`", fixed=True))
-            lines[index] = fixed
+            lines[index] = f"[^{label}]:" + line[match.end():]
 
     headings = [i for i, line in enumerate(lines) if not code[i] and _HEADING.match(line)]
+    if not headings:
+        raise InputError(path, None, "no note found: a digest note starts with a `##### <emoji> <category>` "
+                         "or `##### 🗓 YYYY.MM.DD` heading", hint="check that this is a digest post")
     ref_heading = next((i for i, line in enumerate(lines) if not code[i] and _REFERENCES.match(line)), None)
     title = str(meta.get("title") or "")
-    draft = meta.get("draft") is True
-    intro_end = headings[0] if headings else len(lines)
-    intro = "\n".join(lines[:intro_end])
+    intro = "\n".join(lines[:headings[0]])
     declared = "asc" if _ORDER_ASC.search(intro) else "desc" if _ORDER_DESC.search(intro) else None
+    outside = _blocks(lines, 0, min(headings[0], ref_heading if ref_heading is not None else len(lines)), offset)
 
     entries: list[Entry] = []
     styles: set[str] = set()
@@ -137,87 +163,174 @@ def parse_post(path: Path, text: str | None = None, known_emoji: dict[str, str] 
         end = headings[number + 1] if number + 1 < len(headings) else len(lines)
         if ref_heading is not None and start < ref_heading < end:
             end = ref_heading
-        label = re.sub(r"[ \t]+#+[ \t]*$", "", _HEADING.match(lines[start]).group(1))  # type: ignore[union-attr]
-        file_line = offset + start + 1
-        date_heading = _DATE_HEADING.match(split_label(label)[1] or label) or _DATE_HEADING.match(label)
-        cursor = start + 1
-        if date_heading:
-            styles.add("date")
-            date = _date(path, file_line, date_heading.groups())
-            category, emoji = None, split_label(label)[0]
-        else:
-            styles.add("category")
-            while cursor < end and not lines[cursor].strip():
-                cursor += 1
-            date_match = _DATE_LINE.match(lines[cursor]) if cursor < end else None
-            if date_match is None:
-                raise InputError(path, file_line, f"the note `##### {label}` has no `*YYYY.MM.DD*` date line under it",
-                                 hint="add the date line right after the heading")
-            date = _date(path, offset + cursor + 1, date_match.groups())
-            cursor += 1
-            emoji, category = split_label(label)
-            emoji = _normalise_label(emoji, category, label, file_line, known_emoji or {}, findings)
-        while cursor < end and not lines[cursor].strip():
-            cursor += 1
-        extra: dict[str, Any] = {}
-        if cursor < end and _META_COMMENT.match(lines[cursor]):
-            try:
-                extra = json.loads(_META_COMMENT.match(lines[cursor]).group(1))  # type: ignore[union-attr]
-            except json.JSONDecodeError:
-                findings.append(Finding("digest-meta", offset + cursor + 1, "unreadable tilbook comment; ignored"))
-            cursor += 1
-        while cursor < end and not lines[cursor].strip():
-            cursor += 1
-        body_start = cursor
-        stop = end
-        while stop > cursor and not code[stop - 1] and (not lines[stop - 1].strip() or (
-                _THEMATIC_BREAK.match(lines[stop - 1]) and stop - 2 >= cursor and not lines[stop - 2].strip())):
-            stop -= 1  # a `---` between notes or before the references separates; it is not content
-        chunk = "\n".join(lines[cursor:stop]).rstrip()
-        body, local_defs = split_definitions(chunk)
-        entry = Entry(heading_line=file_line, date=date, label=label, category=category, emoji=emoji,
-                      body=body, body_line=offset + body_start + 1, refs=[label for label, _ in footnote_refs(body)],
-                      definitions=[Definition(d.label, d.text, d.line + offset + body_start) for d in local_defs],
-                      tags=[str(t) for t in extra.get("tags", []) if isinstance(t, str)],
-                      title=extra.get("title") if isinstance(extra.get("title"), str) else None,
-                      draft=extra.get("draft") if isinstance(extra.get("draft"), bool) else None)
-        entries.append(entry)
+        section = next((i for i in range(start + 1, end) if not code[i] and _SECTION.match(lines[i])), None)
+        if section is not None:  # a `## …`/`### …` heading: the note ends before it
+            outside += _blocks(lines, section, end, offset)
+            end = section
+        if number + 1 == len(headings) or section is not None:
+            closing = _closing_break(lines, code, start, end)
+            if closing is not None:  # after a `---` that closes the last note: the post's own text
+                outside += _blocks(lines, closing + 1, end, offset)
+                end = closing
+        entries.append(_read_entry(path, lines, code, start, end, offset, known_emoji or {}, findings, styles))
+    _assume_dates(entries, meta, findings)
 
-    # definitions: those in the References section (and anywhere outside notes)
     definitions: dict[str, Definition] = {}
-    outside = "\n".join(lines[ref_heading:]) if ref_heading is not None else ""
-    if outside:
-        _, defs = split_definitions(outside)
-        base = offset + (ref_heading or 0)
+    if ref_heading is not None:
+        kept, defs = split_definitions("\n".join(lines[ref_heading:]))
+        base = offset + ref_heading
         for d in defs:
             if d.label in definitions:
                 findings.append(Finding("footnote-duplicate", base + d.line + 1, f"footnote [^{d.label}] is defined twice"))
                 continue
             definitions[d.label] = Definition(d.label, d.text, base + d.line)
-    used: set[str] = set()
-    for entry in entries:
-        own = {d.label: d for d in entry.definitions}
+        in_definition = {ref_heading + d.line + k for d in defs for k in range(d.text.count("\n") + 1)}
+        stray = [line if i not in in_definition else "" for i, line in enumerate(lines)]
+        outside += _blocks(stray, ref_heading + 1, len(lines), offset)
+    unused = _assign_footnotes(entries, definitions, findings)
+    outside.sort()
+    for first_line, block in outside:
+        count = block.count("\n") + 1
+        findings.append(Finding("text-outside-notes", first_line,
+                                f"{count} line{'s' if count > 1 else ''} outside any note (`{block.splitlines()[0][:40]}`); "
+                                "kept verbatim in the import report"))
+    style = "date" if styles == {"date"} else "category"
+    return DigestPost(path=path, meta=meta, title=title, draft=meta.get("draft") is True, style=style,
+                      topic=_topic(title), declared_order=declared, entries=entries, definitions=definitions,
+                      findings=findings, unused=unused, outside=outside)
+
+
+def _chunk(lines: list[str], code: list[bool], start: int, end: int) -> tuple[str, int]:
+    """The note's markdown between start and end, without trailing blanks and separators."""
+    stop = end
+    while stop > start and not code[stop - 1] and (not lines[stop - 1].strip() or (
+            _THEMATIC_BREAK.match(lines[stop - 1]) and stop - 2 >= start and not lines[stop - 2].strip())):
+        stop -= 1  # a `---` between notes or before the references separates; it is not content
+    return "\n".join(lines[start:stop]).rstrip(), stop
+
+
+def _closing_break(lines: list[str], code: list[bool], start: int, end: int) -> int | None:
+    """The line of a `---` (after a blank line) that ends the last note of a part when only prose
+    follows it up to `end`: that prose is the post's closing text, not the note's."""
+    for index in range(end - 1, start, -1):
+        if not code[index] and _THEMATIC_BREAK.match(lines[index]) and not lines[index - 1].strip():
+            return index if any(line.strip() for line in lines[index + 1:end]) else None
+    return None
+
+
+def _read_entry(path: Path, lines: list[str], code: list[bool], start: int, end: int, offset: int,
+                known_emoji: dict[str, str], findings: list[Finding], styles: set[str]) -> Entry:
+    label = re.sub(r"[ \t]+#+[ \t]*$", "", _HEADING.match(lines[start]).group(1))  # type: ignore[union-attr]
+    file_line = offset + start + 1
+    date_heading = _DATE_HEADING.match(split_label(label)[1] or label) or _DATE_HEADING.match(label)
+    cursor = start + 1
+    date: dt.date | None
+    if date_heading:
+        styles.add("date")
+        date, date_line, written = _real_date(date_heading.groups()), file_line, label.strip()
+        category, emoji = None, split_label(label)[0]
+    else:
+        styles.add("category")
+        while cursor < end and not lines[cursor].strip():
+            cursor += 1
+        date_match = _DATE_LINE.match(lines[cursor]) if cursor < end else None
+        if date_match is None:
+            date, date_line, written = None, file_line, ""
+        else:
+            date, date_line, written = _real_date(date_match.groups()), offset + cursor + 1, lines[cursor].strip()
+            cursor += 1
+        emoji, category = split_label(label)
+        emoji = _normalise_label(emoji, category, label, file_line, known_emoji, findings)
+    while cursor < end and not lines[cursor].strip():
+        cursor += 1
+    extra: dict[str, Any] = {}
+    if cursor < end and _META_COMMENT.match(lines[cursor]):
+        try:
+            extra = json.loads(_META_COMMENT.match(lines[cursor]).group(1))  # type: ignore[union-attr]
+        except json.JSONDecodeError:
+            findings.append(Finding("digest-meta", offset + cursor + 1, "unreadable tilbook comment; ignored"))
+        cursor += 1
+    while cursor < end and not lines[cursor].strip():
+        cursor += 1
+    chunk, _ = _chunk(lines, code, cursor, end)
+    body, local_defs = split_definitions(chunk)
+    entry = Entry(heading_line=file_line, date=date or dt.date.min, label=label, category=category, emoji=emoji,
+                  body=body, body_line=offset + cursor + 1, refs=[lbl for lbl, _ in footnote_refs(body)],
+                  definitions=[Definition(d.label, d.text, d.line + offset + cursor) for d in local_defs],
+                  tags=[str(t) for t in extra.get("tags", []) if isinstance(t, str)],
+                  title=extra.get("title") if isinstance(extra.get("title"), str) else None,
+                  draft=extra.get("draft") if isinstance(extra.get("draft"), bool) else None,
+                  date_line=date_line, date_assumed=date is None)
+    if date is None:  # the date is filled in by _assume_dates
+        findings.append(Finding("date-invalid", date_line,
+                                (f"`{written}` is not a real date" if written else
+                                 f"the note `##### {label.strip()}` has no `*YYYY.MM.DD*` date line under it")))
+    return entry
+
+
+def _assume_dates(entries: list[Entry], meta: dict[str, Any], findings: list[Finding]) -> None:
+    """Undated notes take the date of the nearest dated note above (below, for the first ones)
+    and become drafts, so one bad note never sinks a post; the finding says what was assumed."""
+    by_line = {f.line: f for f in findings if f.rule == "date-invalid"}
+    for index, entry in enumerate(entries):
+        if not entry.date_assumed:
+            continue
+        above = next((e for e in reversed(entries[:index]) if not e.date_assumed), None)
+        below = next((e for e in entries[index + 1:] if not e.date_assumed), None)
+        source = above or below
+        if source is not None:
+            entry.date = source.date
+            whence = f"the date of the note {'above' if source is above else 'below'} (line {source.heading_line})"
+        else:
+            entry.date = _post_date(meta)
+            whence = "the post's date" if meta.get("date") else "today's date"
+        entry.draft = True
+        finding = by_line[entry.date_line]
+        finding.message += (f"; import keeps it as a draft dated {entry.date.isoformat()}, {whence}: "
+                            "set its real date and `draft: false` in the note file")
+
+
+def _post_date(meta: dict[str, Any]) -> dt.date:
+    value = meta.get("date")
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return dt.date.today()
+
+
+def _assign_footnotes(entries: list[Entry], definitions: dict[str, Definition],
+                      findings: list[Finding]) -> list[Definition]:
+    """Give each note exactly the definitions it cites: its own, else the References section's,
+    else one written inside another note. Returns the definitions no note cites."""
+    local = [{d.label: d for d in entry.definitions} for entry in entries]
+    cited: set[tuple[int, str]] = set()
+    """(index of the note it was written in, or -1 for References; label) of every cited definition."""
+    for index, entry in enumerate(entries):
         assigned: list[Definition] = []
         for label in dict.fromkeys(entry.refs):
-            found = own.get(label) or definitions.get(label)
-            if found is None:
-                ref_line = next((entry.body_line + i for lbl, i in footnote_refs(entry.body) if lbl == label), entry.body_line)
+            owner = index if label in local[index] else -1 if label in definitions else next(
+                (i for i in sorted(range(len(entries)), key=lambda i: abs(i - index)) if label in local[i]), None)
+            if owner is None:
+                ref_line = next((entry.body_line + i for lbl, i in footnote_refs(entry.body) if lbl == label),
+                                entry.body_line)
                 findings.append(Finding("footnote-undefined", ref_line,
                                         f"footnote reference [^{label}] has no definition; add `[^{label}]: …`"))
                 continue
-            used.add(label) if label not in own else None
-            assigned.append(found)
-        assigned += [d for d in entry.definitions if d.label not in entry.refs]
+            cited.add((owner, label))
+            assigned.append(local[owner][label] if owner >= 0 else definitions[label])
         entry.definitions = assigned
-    unused = [d for label, d in definitions.items() if label not in used]
+    unused = [d for label, d in definitions.items() if (-1, label) not in cited]
+    unused += [d for i, defs in enumerate(local) for label, d in defs.items() if (i, label) not in cited]
+    unused.sort(key=lambda d: d.line)
     for d in unused:
         findings.append(Finding("footnote-unused", d.line + 1,
                                 f"footnote [^{d.label}] is defined but no note references it; "
                                 "reference it with [^" + d.label + "] or delete it"))
-    style = "date" if styles == {"date"} else "category"
-    return DigestPost(path=path, meta=meta, title=title, draft=draft, style=style, topic=_topic(title),
-                      declared_order=declared, entries=entries, definitions=definitions,
-                      findings=findings, unused=unused)
+    return unused
 
 
 def _normalise_label(emoji: str, category: str, label: str, line: int, known: dict[str, str],
@@ -244,53 +357,3 @@ def note_body_with_definitions(entry: Entry) -> str:
     if not entry.definitions:
         return entry.body
     return entry.body.rstrip("\n") + "\n\n" + "\n".join(d.text for d in entry.definitions)
-
-
-# --- writing ------------------------------------------------------------------------------
-
-def _meta_comment(note: Note, include_draft: bool) -> str:
-    data: dict[str, Any] = {"title": note.title}
-    if note.tags:
-        data["tags"] = list(note.tags)
-    if include_draft:  # a draft post says each note's own state, so published notes stay published
-        data["draft"] = note.draft
-    return "<!-- tilbook: " + json.dumps(data, ensure_ascii=False) + " -->"
-
-
-def render_post(notes: list[Note], *, emoji_of: dict[str, str], style: str, title: str, draft: bool,
-                description: str, language: str, order: str, path: str) -> str:
-    """Join notes into one digest post; footnotes renumbered 1..n in order of first use."""
-    first = min((n.date for n in notes), default=dt.date.today())
-    head = ["---", f"title: {json.dumps(title, ensure_ascii=False)}", f'date: "{first.isoformat()}"',
-            'template: "post"', f"draft: {'true' if draft else 'false'}", f"path: {json.dumps(path, ensure_ascii=False)}",
-            f"description: {json.dumps(description, ensure_ascii=False)}", 'category: "Today I Learned"', "---", ""]
-    korean = language.startswith("ko")
-    where = ("아래쪽" if order == "asc" else "위쪽") if korean else ("bottom" if order == "asc" else "top")
-    head.append(f"> 새로 배운 내용일수록 {where}에 있습니다." if korean else f"> The newest notes are at the {where}.")
-    parts = ["\n".join(head)]
-    references: list[str] = []
-    counter = 0
-    for note in notes:
-        body, defs = split_definitions(note.body)
-        mapping: dict[str, str] = {}
-        for label, _ in footnote_refs(body):
-            if label not in mapping:
-                counter += 1
-                mapping[label] = str(counter)
-        for d in defs:
-            if d.label not in mapping:
-                counter += 1
-                mapping[d.label] = str(counter)
-        body = relabel_footnotes(body, mapping)
-        by_label = {d.label: d for d in defs}
-        for label, number in mapping.items():
-            if label in by_label:
-                references.append(relabel_footnotes(by_label[label].text, {label: number}))
-        day = note.date.strftime("%Y.%m.%d")
-        if style == "date":
-            heading = f"##### {CALENDAR_EMOJI} {day}\n\n"
-        else:
-            heading = f"##### {(emoji_of.get(note.category, '') + ' ' + note.category).strip()}\n\n*{day}*\n"
-        parts.append(f"{heading}{_meta_comment(note, draft)}\n\n{body.strip()}")
-    parts.append("### References\n\n" + "\n".join(references))
-    return "\n\n".join(parts).rstrip("\n") + "\n"

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
-FOOTNOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]?")
-MALFORMED_DEF = re.compile(r"^\[\^(\s+\S[^\]]*?|\S[^\]]*?\s+)\]:")
+FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+"""`[^label]` anywhere but at the start of a line is a reference, whatever follows it (`[^13]: …`
+inside a list item is a reference followed by a colon)."""
+FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]?")
+"""A definition is `[^label]:` at the start of a line (up to three spaces in), markdown-it's rule."""
+MALFORMED_DEF = re.compile(r"^ {0,3}\[\^(\s+\S[^\]]*?|\S[^\]]*?\s+)\]:")
 FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 
@@ -41,9 +45,37 @@ def fenced_lines(lines: list[str]) -> list[bool]:
     return inside
 
 
+_BACKTICKS = re.compile(r"`+")
+
+
 def without_code_spans(line: str) -> str:
-    """The line with inline code spans blanked out (same length, so offsets still hold)."""
-    return CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+    """The line with inline code spans blanked out (same length, so offsets still hold).
+
+    CommonMark's rule in one pass: a backtick run opens a span closed by the next run of the
+    same length; a run with no closer is literal text. Linear, so 2,000 runs of growing length
+    (a pathological case) cost no more than their length."""
+    if "`" not in line:
+        return line
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(line)]
+    closer: list[int | None] = [None] * len(runs)
+    last_of_length: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        length = runs[index][1] - runs[index][0]
+        closer[index] = last_of_length.get(length)
+        last_of_length[length] = index
+    pieces: list[str] = []
+    done = 0
+    index = 0
+    while index < len(runs):
+        match = closer[index]
+        if match is None:
+            index += 1
+            continue
+        start, end = runs[index][0], runs[match][1]
+        pieces += [line[done:start], " " * (end - start)]
+        done = end
+        index = match + 1
+    return "".join(pieces) + line[done:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,19 +109,58 @@ def split_definitions(text: str) -> tuple[str, list[Definition]]:
     return "\n".join(kept).strip("\n"), defs
 
 
+def prose_lines(lines: list[str]) -> Iterator[tuple[int, str, str]]:
+    """(index, line, line with code spans blanked) of every line outside fenced code."""
+    for index, (line, in_code) in enumerate(zip(lines, fenced_lines(lines))):
+        if not in_code:
+            yield index, line, without_code_spans(line)
+
+
 def footnote_refs(text: str) -> list[tuple[str, int]]:
     """(label, 0-based line) of every footnote reference outside code, in order."""
-    lines = text.split("\n")
-    code = fenced_lines(lines)
     found: list[tuple[str, int]] = []
-    for index, line in enumerate(lines):
-        if code[index]:
-            continue
-        visible = without_code_spans(line)
+    for index, _, visible in prose_lines(text.split("\n")):
         if FOOTNOTE_DEF.match(visible):
             visible = visible[FOOTNOTE_DEF.match(visible).end():]  # type: ignore[union-attr]
         found += [(m.group(1), index) for m in FOOTNOTE_REF.finditer(visible)]
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class FootnoteProblem:
+    rule: str
+    """`footnote-malformed`, `footnote-undefined` or `footnote-unused`: the ids `check` uses."""
+    line: int
+    """0-based line in the text."""
+    message: str
+
+
+def footnote_problems(text: str) -> list[FootnoteProblem]:
+    """Footnote problems of one note's markdown, as `check`, `build` and `import` report them."""
+    lines = text.split("\n")
+    code = fenced_lines(lines)
+    out: list[FootnoteProblem] = []
+    for index, line in enumerate(lines):
+        match = None if code[index] else MALFORMED_DEF.match(line)
+        if match:
+            label = match.group(1).strip()
+            out.append(FootnoteProblem("footnote-malformed", index,
+                                       f"`{match.group(0).strip()}` is not a footnote definition (space inside the label); "
+                                       f"write `[^{label}]:` (--fix does this)"))
+    _, definitions = split_definitions(text)
+    defined = {d.label for d in definitions}
+    references = footnote_refs(text)
+    used = {label for label, _ in references}
+    for label, index in references:
+        if label not in defined:
+            out.append(FootnoteProblem("footnote-undefined", index,
+                                       f"footnote [^{label}] has no definition; add `[^{label}]: …` at the end of the note"))
+    for definition in definitions:
+        if definition.label not in used:
+            out.append(FootnoteProblem("footnote-unused", definition.line,
+                                       f"footnote [^{definition.label}] is defined but never referenced; "
+                                       f"reference it with [^{definition.label}] or delete it"))
+    return out
 
 
 def relabel_footnotes(text: str, mapping: dict[str, str]) -> str:
@@ -142,3 +213,36 @@ def split_label(label: str) -> tuple[str, str]:
                                  or text[index] in _SKIN_TONES or text[index] == "\u20e3"):
         index += 1
     return text[:index], " ".join(text[index:].split())
+
+
+_IMAGE = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]+>|[^)\s]+)(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
+_IMG_TAG = re.compile(r"<img\b[^>]*?\bsrc=[\"']([^\"']+)[\"']", re.I)
+_URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def local_images(text: str) -> list[tuple[str, int]]:
+    """(path as written, 0-based line) of every image with a relative path, outside code:
+    `![alt](../img/x.png "title")` and `<img src="…">`."""
+    found: list[tuple[str, int]] = []
+    for index, line, visible in prose_lines(text.split("\n")):
+        for match in (*_IMAGE.finditer(visible), *_IMG_TAG.finditer(visible)):
+            src = line[match.start(1):match.end(1)].strip("<>")
+            if src and not _URL_SCHEME.match(src) and not src.startswith(("/", "#")):
+                found.append((src, index))
+    return found
+
+
+def replace_image_paths(text: str, new_paths: dict[str, str]) -> str:
+    """The text with image paths (as `local_images` found them) replaced, outside code."""
+    if not new_paths:
+        return text
+    lines = text.split("\n")
+    for index, line, visible in prose_lines(lines):
+        spans = sorted((m.start(1), m.end(1)) for m in (*_IMAGE.finditer(visible), *_IMG_TAG.finditer(visible)))
+        for start, end in reversed(spans):
+            written = line[start:end]
+            bare = written.strip("<>")
+            if bare in new_paths:
+                line = line[:start] + written.replace(bare, new_paths[bare]) + line[end:]
+        lines[index] = line
+    return "\n".join(lines)

@@ -252,6 +252,9 @@ def load_notebook(root: Path, *, strict: bool = True) -> Notebook:
         fresh.setdefault(_cache_shard(rel), {})[rel] = (stat.st_size, stat.st_mtime_ns, fields)
     if fresh != shards:
         _save_cache(root, shards, fresh)
+    if config.category_aliases:  # read through [category_aliases]: an alias is its category everywhere
+        notes = [dataclasses.replace(n, category=config.canonical_category(n.category))
+                 if n.category in config.category_aliases else n for n in notes]
     notes.sort(key=lambda n: (n.date, n.rel))
     return Notebook(root=root, config=config, notes=tuple(notes), problems=tuple(problems))
 

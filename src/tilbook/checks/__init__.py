@@ -42,7 +42,7 @@ def run_checks(target: Target, config: Config | None = None) -> list[Finding]:
         return apply_levels(check_notebook(notebook, renderer), notebook.config.checks)
     config = config or Config()
     renderer = Renderer(macros=config.macros, allow_html=config.allow_html)
-    return apply_levels(check_post(target.path, shown_path(target.path), renderer, config.categories), config.checks)
+    return apply_levels(check_post(target.path, shown_path(target.path), renderer, config), config.checks)
 
 
 def fix(target: Target, config: Config | None = None) -> list[Change]:

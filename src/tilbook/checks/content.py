@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..mdtext import MALFORMED_DEF, fenced_lines, footnote_refs, split_definitions
+from ..mdtext import footnote_problems
 from ..render.markdown import Rendered, Renderer
 from .model import Finding, finding
 
@@ -42,32 +42,7 @@ class Unit:
 def footnote_rules(unit: Unit, renderer: Renderer) -> list[Finding]:
     if unit.footnotes_checked_by_post:
         return []
-    out: list[Finding] = []
-    lines = unit.body.split("\n")
-    code = fenced_lines(lines)
-    for index, line in enumerate(lines):
-        match = None if code[index] else MALFORMED_DEF.match(line)
-        if match:
-            label = match.group(1).strip()
-            out.append(finding("footnote-malformed", unit.path, unit.line(index + 1),
-                               f"`{match.group(0)}` is not a footnote definition (space inside the label); "
-                               f"write `[^{label}]:` (--fix does this)"))
-    _, definitions = split_definitions(unit.body)
-    defined = {d.label for d in definitions}
-    referenced = [(label, index) for label, index in footnote_refs(unit.body)]
-    used = {label for label, _ in referenced}
-    for label, index in referenced:
-        if label not in defined:
-            out.append(finding("footnote-undefined", unit.path, unit.line(index + 1),
-                               f"footnote [^{label}] has no definition; add `[^{label}]: …` at the end of the note"))
-    body_lines = unit.body.split("\n")
-    for definition in definitions:
-        if definition.label not in used:
-            at = next((i for i, text in enumerate(body_lines) if text.startswith(f"[^{definition.label}]:")), 0)
-            out.append(finding("footnote-unused", unit.path, unit.line(at + 1),
-                               f"footnote [^{definition.label}] is defined but never referenced; "
-                               f"reference it with [^{definition.label}] or delete it"))
-    return out
+    return [finding(p.rule, unit.path, unit.line(p.line + 1), p.message) for p in footnote_problems(unit.body)]
 
 
 def render_rules(unit: Unit, renderer: Renderer) -> list[Finding]:
@@ -76,6 +51,8 @@ def render_rules(unit: Unit, renderer: Renderer) -> list[Finding]:
     unit.rendered = rendered
     out = []
     for warning in rendered.warnings:
+        if warning.code.startswith("footnote-"):
+            continue  # footnote_rules reports these (or the post does, for digest notes)
         rule = "code-language" if warning.code == "code-language" else "math-error"
         out.append(finding(rule, unit.path, unit.line(warning.line), warning.message))
     return out

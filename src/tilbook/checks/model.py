@@ -16,6 +16,9 @@ DEFAULT_SEVERITY = {
     "date-invalid": "error",
     "date-order": "warning",
     "duplicate-note": "warning",
+    "note-near-duplicate": "warning",
+    "footnote-duplicate": "error",
+    "digest-invalid": "error",
     "frontmatter-invalid": "error",
     "code-language": "warning",
 }

@@ -5,34 +5,38 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from ..digest import DigestPost, parse_post
+from ..config import Config
+from ..digest import DigestPost, Entry, parse_post
 from ..errors import InputError
 from ..importer import merge_key
+from ..notes import derive_title
 from ..render.markdown import Renderer
 from .content import CONTENT_RULES, Unit
 from .model import Finding, finding
 
-POST_RULES = ("footnote-malformed", "footnote-undefined", "footnote-unused", "category-inconsistent")
+POST_RULES = ("footnote-malformed", "footnote-undefined", "footnote-unused", "footnote-duplicate",
+              "category-inconsistent", "date-invalid")
 """Findings that `parse_post` itself makes while reading (repairs it made, leftovers)."""
 
 
-def check_post(path: Path, shown: str, renderer: Renderer, categories: dict[str, str]) -> list[Finding]:
+def check_post(path: Path, shown: str, renderer: Renderer, config: Config) -> list[Finding]:
+    """Every problem of the post in one run: a bad note is a finding, never the end of the check."""
     try:
-        post = parse_post(path, known_emoji=categories)
+        post = parse_post(path, known_emoji=config.categories)
     except InputError as exc:
-        rule = "date-invalid" if "date" in exc.message else "frontmatter-invalid"
+        rule = "frontmatter-invalid" if exc.line else "digest-invalid"
         return [finding(rule, shown, exc.line or 1, f"{exc.message}; {exc.hint}" if exc.hint else exc.message)]
     out = [finding(f.rule, shown, f.line, _fix_hint(f.message, f.fixed)) for f in post.findings if f.rule in POST_RULES]
     out += _frontmatter(post, shown)
     for entry in post.entries:
-        date_line = entry.heading_line if entry.category is None else _date_line(path, entry.heading_line)
         unit = Unit(path=shown, file=path, body=entry.body, body_line=entry.body_line, date=entry.date,
-                    date_line=date_line, footnotes_checked_by_post=True)
+                    date_line=entry.date_line, footnotes_checked_by_post=True)
         for check_rule in CONTENT_RULES:
             out += check_rule(unit, renderer)
     out += _order(post, shown)
     out += _duplicates(post, shown)
-    out += _categories(post, shown, categories)
+    out += _near_duplicates(post, shown)
+    out += _categories(post, shown, config)
     return out
 
 
@@ -41,14 +45,6 @@ def _fix_hint(message: str, fixed: bool) -> str:
     if not fixed:
         return message
     return re.sub(r"; (repaired|normalised) (as|to) ", "; write ", message) + " (--fix does this)"
-
-
-def _date_line(path: Path, heading_line: int) -> int:
-    lines = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
-    for index in range(heading_line, min(heading_line + 4, len(lines))):
-        if re.match(r"^\s*[*_]\d{4}\.", lines[index]):
-            return index + 1
-    return heading_line
 
 
 def _frontmatter(post: DigestPost, shown: str) -> list[Finding]:
@@ -90,13 +86,30 @@ def _duplicates(post: DigestPost, shown: str) -> list[Finding]:
     return out
 
 
-def _categories(post: DigestPost, shown: str, table: dict[str, str]) -> list[Finding]:
+def _near_duplicates(post: DigestPost, shown: str) -> list[Finding]:
+    """Notes of one date and title with other text: import keeps both, so the author should look."""
+    seen: dict[tuple[object, str], Entry] = {}
+    out = []
+    for entry in post.entries:
+        title = (entry.title or derive_title(entry.body)).casefold()
+        first = seen.setdefault((entry.date, title), entry)
+        if first is not entry and merge_key(first.date, first.body) != merge_key(entry.date, entry.body):
+            out.append(finding("note-near-duplicate", shown, entry.heading_line,
+                               f"same date and title as the note on line {first.heading_line} but other text; "
+                               "import keeps both: keep one"))
+    return out
+
+
+def _categories(post: DigestPost, shown: str, config: Config) -> list[Finding]:
     """Labels that differ only in case, and (in a notebook) categories missing from the table."""
+    table = config.categories
     names = Counter(e.category for e in post.entries if e.category)
     by_fold: dict[str, str] = {}
     out = []
     for entry in post.entries:
         if not entry.category:
+            continue
+        if entry.category in config.category_aliases:
             continue
         folded = entry.category.casefold()
         first = by_fold.setdefault(folded, entry.category)

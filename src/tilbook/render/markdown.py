@@ -22,6 +22,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from ..mdtext import footnote_problems
 from .highlight import highlight
 from .math import MathError, latex_to_mathml, unknown_commands
 
@@ -112,6 +113,7 @@ class Renderer:
         text_parts: list[str] = []
         self._annotate(tokens, id_prefix, images, links, text_parts)
         html = self.md.renderer.render(tokens, self.md.options, env)
+        env["warnings"] += [RenderWarning(p.line + 1, p.rule, p.message) for p in footnote_problems(markdown)]
         warnings = sorted(env["warnings"], key=lambda w: (w.line, w.code, w.message))
         return Rendered(html=html, text="\n".join(p for p in text_parts if p), warnings=tuple(warnings),
                         images=tuple(images), links=tuple(links))

@@ -20,7 +20,7 @@ from ..notes import cache_dir
 from ..mdtext import CODE_SPAN, FENCE_OPEN, fenced_lines
 from .tokens import bigram_text, is_cjk, normalise
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS notes(
@@ -35,11 +35,13 @@ CREATE VIRTUAL TABLE IF NOT EXISTS notes_grams USING fts5(
 FAST_PATH_SLACK = 50
 """When one FTS table answers alone, it ranks this many more than asked before dates break ties."""
 _FOOTNOTE_LABEL = re.compile(r"\[\^([^\]\s]+)\]:?")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+"""A markdown backslash escape (`map\\_fn`): the reader sees the character alone."""
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
 
 def plain_text(body: str) -> str:
-    """Searchable text of a note body without markup noise (link URLs, footnote labels, fence
+    """Searchable text of a note body as a reader sees it: escapes resolved, without markup noise (link URLs, footnote labels, fence
     lines, `*`/`#`/`>`/`|` markup); code keeps every character (`Option<i32>`, `a -> b`)."""
     lines = body.split("\n")
     out = []
@@ -52,7 +54,7 @@ def plain_text(body: str) -> str:
             if index % 3 == 2:  # a code span's content
                 pieces.append(piece)
             elif index % 3 == 0:
-                prose = _FOOTNOTE_LABEL.sub(" ", _LINK.sub(r"\1", piece))
+                prose = _FOOTNOTE_LABEL.sub(" ", _LINK.sub(r"\1", _ESCAPE.sub(r"\1", piece)))
                 pieces.append(re.sub(r"[*`#>|]+", " ", prose))  # `_` stays: is_training is one word
         out.append("".join(pieces))
     return " ".join(" ".join(out).split())
