@@ -23,10 +23,11 @@ CALENDAR_EMOJI = "🗓"
 _HEADING = re.compile(r"^#####[ \t]+(.*)$")
 _SECTION = re.compile(r"^ {0,3}#{1,4}(?:[ \t]+.*)?$")
 """A heading above the notes' level: it ends the note before it (a month or part separator)."""
-_DATE_LINE = re.compile(r"^\s*[*_](\d{4})\.(\d{1,2})\.(\d{1,2})\.?[*_]\s*$")
+_DATE_LINE = re.compile(r"^\s*[*_]{1,2}(\d{4})[.\-/]\s?([\dxX?]{1,2})[.\-/]\s?([\dxX?]{1,2})\.?[*_]{1,2}\s*$")
+"""`*2021.04.25*`, also bold, with `-` or `/`, and placeholders such as `*2021.xx.xx*`."""
 _DATE_HEADING = re.compile(r"^(?:[^\w\s]+\s*)?(\d{4})\.(\d{1,2})\.(\d{1,2})\.?\s*$")
 _THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_REFERENCES = re.compile(r"^#{1,4}[ \t]+(references|참고(?:\s*자료|\s*문헌)?|footnotes|각주|출처)\s*$", re.I)
+_REFERENCES = re.compile(r"^#{1,4}[ \t]+(references?|참고(?:\s*자료|\s*문헌)?|footnotes|각주|출처)\s*$", re.I)
 _META_COMMENT = re.compile(r"^<!--\s*tilbook:\s*(\{.*\})\s*-->\s*$")
 _ORDER_ASC = re.compile(r"하단|아래|bottom|oldest first", re.I)
 _ORDER_DESC = re.compile(r"상단|위쪽|맨 위|top|newest first", re.I)
@@ -101,7 +102,7 @@ def _real_date(groups: tuple[str, ...]) -> dt.date | None:
     """The date, or None for a placeholder (`2021.00.00`) or an impossible one (`2021.02.30`)."""
     try:
         return dt.date(*map(int, groups))
-    except ValueError:
+    except ValueError:  # also `xx`
         return None
 
 

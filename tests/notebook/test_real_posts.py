@@ -183,3 +183,13 @@ def test_search_reads_escapes_as_rendered(notebook: Path, blog: Path, tilbook) -
     root = notebook / "site" / "search"
     files = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
     assert [r["date"] for r in search_files(files, "map_fn")] == ["2022-01-05"]
+
+
+@pytest.mark.parametrize("line, date", [("*2021.04.25*", "2021-04-25"), ("**2021.4.5**", "2021-04-05"),
+                                        ("_2021-04-25_", "2021-04-25"), ("*2021.xx.xx*", None)])
+def test_date_line_spellings(line: str, date: str | None, tmp_path: Path) -> None:
+    from tilbook.digest import parse_post
+    post = parse_post(tmp_path / "p.md", f"##### 🥧 Python\n{line}\n\n본문입니다.\n\n##### 🥧 Python\n*2021.06.01*\n\n둘째.\n")
+    first = post.entries[0]
+    assert first.body == "본문입니다."  # the date line, even a placeholder, is never body text
+    assert (first.date.isoformat() if not first.date_assumed else None) == date
