@@ -5,12 +5,16 @@ it never rewrites it from a parsed copy.
 """
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+import tomli_w
 
 from .errors import ConfigError
 from .fsutil import atomic_write
@@ -19,49 +23,57 @@ from .slugs import nfc
 CONFIG_NAME = "tilbook.toml"
 SEVERITIES = ("error", "warning", "info", "off")
 
-DEFAULT_CONFIG = """\
-# tilbook notebook settings
-title = "Today I Learned"
-author = ""
-language = "ko"
-base_url = "https://example.org/"
-description = ""
 
-[digest]
-order = "asc"            # digests list the oldest note first ("desc": newest first)
+def _setting(default: Any, toml: str, comment: str = "", *, choices: tuple[str, ...] = ()) -> Any:
+    """A scalar setting: its default, where it lives in tilbook.toml, what the new file says of it."""
+    return field(default=default, metadata={"toml": toml, "comment": comment, "choices": choices})
 
-[site]
-recent = 20              # notes on the home page
 
-[categories]             # name = emoji, in the order digests show them
+def _table(toml: str, comment: str, entry: Callable[[str, Any], str | None]) -> Any:
+    """A table of name → value; `entry` returns what is wrong with one entry, or None."""
+    return field(default_factory=dict, metadata={"toml": toml, "comment": comment, "entry": entry})
 
-[category_aliases]       # another label = a category above, e.g. "Computer Science & Engineering" = "CS"
 
-[math.macros]            # e.g. ohm = "\\\\Omega"
+def _emoji_entry(name: str, value: Any) -> str | None:
+    return None if isinstance(value, str) else f"category `{name}` must map to an emoji string"
 
-[markdown]
-allow_html = false       # raw HTML in notes is escaped unless this is true
 
-[checks]                 # rule = "error" | "warning" | "info" | "off"
-"""
+def _alias_entry(name: str, value: Any) -> str | None:
+    ok = isinstance(value, str) and value.strip()
+    return None if ok else f"category alias `{name}` must map to a category name"
+
+
+def _macro_entry(name: str, value: Any) -> str | None:
+    ok = isinstance(value, str) and re.fullmatch(r"[A-Za-z]+", name.lstrip("\\"))
+    return None if ok else f"math macro `{name}` must be a command name mapped to LaTeX text"
+
+
+def _check_entry(name: str, value: Any) -> str | None:
+    return None if value in SEVERITIES else f"check `{name}` = {value!r}; use one of {', '.join(SEVERITIES)}"
 
 
 @dataclass(frozen=True)
 class Config:
-    title: str = "Today I Learned"
-    author: str = ""
-    language: str = "ko"
-    base_url: str = "https://example.org/"
-    description: str = ""
-    order: str = "asc"
-    recent: int = 20
-    categories: dict[str, str] = field(default_factory=dict)
+    """Every setting of tilbook.toml, each written once: its type, default, place in the file
+    and comment (the new file of `tilbook init` is made from these fields)."""
+
+    title: str = _setting("Today I Learned", "title", "tilbook notebook settings")
+    author: str = _setting("", "author")
+    language: str = _setting("ko", "language")
+    base_url: str = _setting("https://example.org/", "base_url")
+    description: str = _setting("", "description")
+    order: str = _setting("asc", "digest.order", 'digests list the oldest note first ("desc": newest first)',
+                          choices=("asc", "desc"))
+    recent: int = _setting(20, "site.recent", "notes on the home page")
+    categories: dict[str, str] = _table("categories", "name = emoji, in the order digests show them", _emoji_entry)
     """Category name → emoji, in digest order."""
-    category_aliases: dict[str, str] = field(default_factory=dict)
+    category_aliases: dict[str, str] = _table(
+        "category_aliases", 'another label = a category above, e.g. "Computer Science & Engineering" = "CS"',
+        _alias_entry)
     """Another label → the category it stands for (import, check and build read notes through it)."""
-    macros: dict[str, str] = field(default_factory=dict)
-    allow_html: bool = False
-    checks: dict[str, str] = field(default_factory=dict)
+    macros: dict[str, str] = _table("math.macros", 'e.g. ohm = "\\\\Omega"', _macro_entry)
+    allow_html: bool = _setting(False, "markdown.allow_html", "raw HTML in notes is escaped unless this is true")
+    checks: dict[str, str] = _table("checks", 'rule = "error" | "warning" | "info" | "off"', _check_entry)
 
     def canonical_category(self, name: str) -> str:
         return self.category_aliases.get(name, name)
@@ -74,10 +86,85 @@ class Config:
         return json.dumps(self.__dict__, sort_keys=True, ensure_ascii=False)
 
 
+SETTINGS = tuple(fields(Config))
+
+
+def _default_config() -> str:
+    """The tilbook.toml `init` writes: every setting at its default, with its comment."""
+    lines: list[str] = []
+    table = ""
+    for setting in SETTINGS:
+        path, comment = setting.metadata["toml"], setting.metadata["comment"]
+        if "entry" in setting.metadata:
+            lines += ["", f"[{path}]".ljust(25) + f"# {comment}"]
+            table = path
+            continue
+        head, _, key = path.rpartition(".")
+        if head != table:
+            lines += ["", f"[{head}]"]
+            table = head
+        line = f"{key} = {tomli_w.dumps({'v': setting.default}).split(' = ', 1)[1].strip()}"
+        if path == "title":
+            lines.insert(0, f"# {comment}")
+        elif comment:
+            line = line.ljust(25) + f"# {comment}"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+DEFAULT_CONFIG = _default_config()
+
+
 def _line_of(text: str, key: str) -> int | None:
     pattern = re.compile(rf'^\s*"?{re.escape(key)}"?\s*=', re.M)
     match = pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _unknown_keys(data: dict[str, Any], text: str) -> list[tuple[int | None, str]]:
+    """Keys no setting reads (a typo would otherwise be ignored without a word)."""
+    known = {s.metadata["toml"] for s in SETTINGS}
+    tables = {path.rpartition(".")[0] for path in known if "." in path} | {
+        s.metadata["toml"] for s in SETTINGS if "entry" in s.metadata}
+    problems: list[tuple[int | None, str]] = []
+
+    def walk(table: dict[str, Any], prefix: str) -> None:
+        for key, value in table.items():
+            path = f"{prefix}{key}"
+            if path in known:
+                continue
+            if path in tables and isinstance(value, dict):
+                walk(value, path + ".")
+                continue
+            if any(t.startswith(path + ".") for t in tables) and isinstance(value, dict):
+                walk(value, path + ".")
+                continue
+            close = difflib.get_close_matches(path, sorted(known | tables), n=1)
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            if isinstance(value, dict):
+                problems.append((_table_line(text, path), f"unknown table `[{path}]`{hint}"))
+            else:
+                problems.append((_line_of(text, key), f"unknown setting `{path}`{hint}"))
+
+    walk(data, "")
+    return problems
+
+
+def _table_line(text: str, path: str) -> int | None:
+    match = re.search(rf"^\s*\[{re.escape(path)}\]", text, re.M)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _lookup(data: dict[str, Any], path: str) -> Any:
+    for part in path.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def _kind_name(kind: type) -> str:
+    return {str: "a string", int: "an integer", bool: "true or false", dict: "a table"}[kind]
 
 
 def load_config(path: Path) -> Config:
@@ -94,65 +181,41 @@ def load_config(path: Path) -> Config:
         match = re.search(r"line (\d+)", str(exc))
         raise ConfigError(path, int(match.group(1)) if match else None, f"invalid TOML: {exc}",
                           hint="fix the syntax") from None
-    problems: list[tuple[int | None, str]] = []
-
-    def want(value: Any, kind: type | tuple[type, ...], key: str, default: Any) -> Any:
-        if value is None:
-            return default
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            problems.append((_line_of(text, key.split(".")[-1]), f"`{key}` must be {getattr(kind, '__name__', kind)}"))
-            return default
-        return value
-
-    digest = want(data.get("digest"), dict, "digest", {})
-    site = want(data.get("site"), dict, "site", {})
-    math = want(data.get("math"), dict, "math", {})
-    markdown = want(data.get("markdown"), dict, "markdown", {})
-    order = want(digest.get("order"), str, "digest.order", "asc")
-    if order not in ("asc", "desc"):
-        problems.append((_line_of(text, "order"), f'`digest.order` is "{order}"; use "asc" or "desc"'))
-        order = "asc"
-    categories: dict[str, str] = {}
-    for name, emoji in want(data.get("categories"), dict, "categories", {}).items():
-        if not isinstance(emoji, str):
-            problems.append((_line_of(text, name), f"category `{name}` must map to an emoji string"))
+    problems = _unknown_keys(data, text)
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        toml_path = setting.metadata["toml"]
+        raw = _lookup(data, toml_path)
+        if raw is None:
             continue
-        categories[nfc(" ".join(name.split()))] = nfc(emoji.strip())
-    aliases: dict[str, str] = {}
-    for name, target in want(data.get("category_aliases"), dict, "category_aliases", {}).items():
-        if not isinstance(target, str) or not target.strip():
-            problems.append((_line_of(text, name), f"category alias `{name}` must map to a category name"))
+        key = toml_path.rpartition(".")[2]
+        line = _line_of(text, key) or _table_line(text, toml_path)
+        if "entry" in setting.metadata:
+            if not isinstance(raw, dict):
+                problems.append((line, f"`{toml_path}` must be a table"))
+                continue
+            table: dict[str, str] = {}
+            for name, value in raw.items():
+                problem = setting.metadata["entry"](name, value)
+                if problem:
+                    problems.append((_line_of(text, name), problem))
+                else:
+                    table[nfc(" ".join(name.split())).lstrip("\\")] = nfc(value.strip()) if toml_path != "math.macros" else value
+            values[setting.name] = table
             continue
-        aliases[nfc(" ".join(name.split()))] = nfc(" ".join(target.split()))
-    macros: dict[str, str] = {}
-    for name, value in want(math.get("macros"), dict, "math.macros", {}).items():
-        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]+", name.lstrip("\\")):
-            problems.append((_line_of(text, name), f"math macro `{name}` must be a command name mapped to LaTeX text"))
-            continue
-        macros[name.lstrip("\\")] = value
-    checks: dict[str, str] = {}
-    for rule, level in want(data.get("checks"), dict, "checks", {}).items():
-        if level not in SEVERITIES:
-            problems.append((_line_of(text, rule), f"check `{rule}` = {level!r}; use one of {', '.join(SEVERITIES)}"))
-            continue
-        checks[rule] = level
-    config = Config(
-        title=want(data.get("title"), str, "title", "Today I Learned"),
-        author=want(data.get("author"), str, "author", ""),
-        language=want(data.get("language"), str, "language", "ko"),
-        base_url=want(data.get("base_url"), str, "base_url", "https://example.org/"),
-        description=want(data.get("description"), str, "description", ""),
-        order=order,
-        recent=want(site.get("recent"), int, "site.recent", 20),
-        categories=categories,
-        category_aliases=aliases,
-        macros=macros,
-        allow_html=want(markdown.get("allow_html"), bool, "markdown.allow_html", False),
-        checks=checks,
-    )
+        kind = type(setting.default)
+        if not isinstance(raw, kind) or (kind is int and isinstance(raw, bool)):
+            problems.append((line, f"`{toml_path}` must be {_kind_name(kind)}, not {raw!r}"))
+        elif setting.metadata["choices"] and raw not in setting.metadata["choices"]:
+            choices = " or ".join(f'"{c}"' for c in setting.metadata["choices"])
+            problems.append((line, f'`{toml_path}` is "{raw}"; use {choices}'))
+        else:
+            values[setting.name] = raw
+    config = Config(**values)
     if not re.match(r"https?://[^/\s]+", config.base_url):
         problems.append((_line_of(text, "base_url"), f"`base_url` {config.base_url!r} is not an http(s) URL"))
     if problems:
+        problems.sort(key=lambda p: p[0] or 0)
         first_line = problems[0][0]
         detail = "; ".join(f"line {line}: {msg}" if line else msg for line, msg in problems)
         raise ConfigError(path, first_line, detail, hint="fix tilbook.toml")
