@@ -5,7 +5,7 @@ The CLI is a thin layer over these functions.
 """
 from .capture import init_notebook, new_note
 from .config import Config, load_config
-from .errors import BuildError, CheckFailed, ConfigError, InputError, NotebookNotFound, TilbookError, UsageError
+from .errors import BuildError, ConfigError, InputError, NotebookNotFound, TilbookError, UsageError
 from .exporter import export_post, select_notes
 from .importer import import_posts
 from .model import Category, Note, Notebook, publishable
@@ -14,7 +14,7 @@ from .notes import find_notebook, load_notebook, read_note
 __version__ = "0.1.0"
 
 __all__ = [
-    "BuildError", "Category", "CheckFailed", "Config", "ConfigError", "InputError", "Note", "Notebook",
+    "BuildError", "Category", "Config", "ConfigError", "InputError", "Note", "Notebook",
     "NotebookNotFound", "TilbookError", "UsageError", "export_post", "find_notebook", "import_posts",
     "init_notebook", "load_config", "load_notebook", "new_note", "publishable", "read_note", "select_notes",
 ]

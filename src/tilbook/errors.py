@@ -52,9 +52,3 @@ class UsageError(TilbookError):
 
 class BuildError(TilbookError):
     """The site cannot be built as asked (unsafe output folder, URL collision)."""
-
-
-class CheckFailed(TilbookError):
-    """`check` found error-level problems; exit status 1 as in every linter."""
-
-    exit_status = 1

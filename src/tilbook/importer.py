@@ -8,7 +8,6 @@ Local images the post shows are copied into `images/` and the note's path is rew
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil

@@ -13,7 +13,6 @@ import json
 import shutil
 import signal
 import socketserver
-import sys
 import tempfile
 import threading
 import time
@@ -23,10 +22,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import click
-
 from .errors import TilbookError
-from .notes import CACHE_DIR, find_notebook
+from .notes import CACHE_DIR
 
 EVENTS_PATH = "/__tilbook__/events"
 SCRIPT_PATH = "/__tilbook__/reload.js"
@@ -259,16 +256,3 @@ def run_server(root: Path, host: str, port: int, open_browser: bool, echo: Calla
             server.server_close()
         shutil.rmtree(site.parent, ignore_errors=True)
         echo("stopped")
-
-
-@click.command("serve")
-@click.argument("notebook", required=False, type=click.Path(file_okay=False))
-@click.option("--port", "-p", type=int, default=8000, show_default=True, help="Port (0: any free port).")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
-def serve(notebook: str | None, port: int, host: str, open_browser: bool) -> None:
-    """Preview the site with drafts, rebuilding and reloading on every change."""
-    directory = click.get_current_context().find_root().obj.get("directory")
-    root = find_notebook(Path(notebook or directory or "."))
-    run_server(root, host, port, open_browser, lambda line: click.echo(line, err=True))
-    sys.exit(0)

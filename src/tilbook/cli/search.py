@@ -1,19 +1,14 @@
-"""CLI commands `search` and `db` (registered lazily by tilbook.cli)."""
+"""`tilbook search`: the local full-text search; exit 1 when nothing matches."""
 from __future__ import annotations
 
 import json
 import re
 import sys
-from pathlib import Path
 
 import click
 
-from ..notes import find_notebook, load_notebook
-
-
-def _root() -> Path:
-    directory = click.get_current_context().find_root().obj.get("directory")
-    return find_notebook(Path(directory or "."))
+from ..notes import load_notebook
+from .common import notebook_root
 
 
 @click.command("search")
@@ -24,10 +19,10 @@ def _root() -> Path:
 @click.option("-n", "limit", type=int, default=20, show_default=True, help="At most N results.")
 def search(query: str, category: str | None, tag: str | None, as_json: bool, limit: int) -> None:
     """Find notes: Korean substrings of any length, English words, "quoted phrases"."""
-    from .fts import connect, refresh
-    from .fts import search as run_search
+    from ..search.fts import connect, refresh
+    from ..search.fts import search as run_search
 
-    notebook = load_notebook(_root())
+    notebook = load_notebook(notebook_root())
     con = connect(notebook.root)
     refresh(con, notebook)
     hits = run_search(con, query, category=category, tag=tag, limit=limit)
@@ -50,15 +45,3 @@ def search(query: str, category: str | None, tag: str | None, as_json: bool, lim
             console.print("  " + marked)
         click.echo(f"{len(hits)} {'note' if len(hits) == 1 else 'notes'}", err=True)
     sys.exit(0 if hits else 1)
-
-
-@click.command("db")
-@click.argument("target", type=click.Path(dir_okay=False))
-@click.option("--drafts", is_flag=True, help="Include drafts (never publish such a file).")
-def db(target: str, drafts: bool) -> None:
-    """Export the notebook to an SQLite file for Datasette (metadata.json beside it)."""
-    from .dbexport import export_database
-
-    count = export_database(load_notebook(_root()), Path(target), drafts=drafts)
-    click.echo(f"wrote {count} notes to {target} (and metadata.json); try: datasette {target} -m "
-               f"{Path(target).parent / 'metadata.json'}")

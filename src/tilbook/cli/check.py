@@ -1,4 +1,4 @@
-"""The `check` command (registered lazily by tilbook.cli)."""
+"""`tilbook check`: lint a notebook or digest posts; exit 1 when an error-level finding remains."""
 from __future__ import annotations
 
 import json
@@ -11,7 +11,7 @@ import click
 from ..config import CONFIG_NAME, Config, load_config
 from ..errors import NotebookNotFound, UsageError
 from ..notes import find_notebook
-from . import Target, fix, is_notebook, run_checks
+from ..checks import Target, fix, is_notebook, run_checks
 
 
 def _targets(paths: tuple[str, ...]) -> tuple[list[Target], Config | None]:
