@@ -180,19 +180,6 @@ def test_url_collision_names_both_notes(notebook: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_failed_build_leaves_previous_site(notebook: Path, tmp_path: Path) -> None:
-    write_note(notebook, "2024/a.md", "---\ndate: 2024-01-01\ncategory: CS\n---\nFirst version.\n")
-    out = tmp_path / "out"
-    build_site(notebook, out)
-    before = tree(out)
-    write_note(notebook, "2024/b.md", "---\ndate: 2024-02-30\ncategory: CS\n---\nBroken.\n")
-    from tilbook.errors import InputError
-    with pytest.raises(InputError):
-        build_site(notebook, out)
-    assert tree(out) == before
-    assert not list(tmp_path.glob(".out.tilbook-staging-*"))
-
-
 def test_cache_writes_can_wait_until_after_the_reload(tmp_path: Path) -> None:
     root = copy_example(tmp_path)
     later: list = []
