@@ -1,5 +1,6 @@
-"""Shared fixtures: the seed posts (skipped with a reason when ../shared is absent), fresh
-notebooks, and an in-process CLI runner that goes through `main()` (exit codes, no tracebacks)."""
+"""Shared fixtures: the digest posts (ours, plus the real seeds when ../shared/seeds exists; see
+tests/posts.py), fresh notebooks, and an in-process CLI runner that goes through `main()`
+(exit codes, no tracebacks)."""
 from __future__ import annotations
 
 import sys
@@ -8,19 +9,23 @@ from pathlib import Path
 
 import pytest
 
+from tests import posts as digest_posts
 from tilbook.capture import init_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
 EXAMPLE = ROOT / "examples" / "notebook"
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test taking `posts` runs once per available pair of posts: never a skipped seed variant."""
+    if "posts" in metafunc.fixturenames:
+        metafunc.parametrize("posts", digest_posts.available(), indirect=True)
+
+
 @pytest.fixture
-def seeds() -> tuple[Path, Path]:
-    """(digest post, TensorFlow topic post) from ../shared/seeds."""
-    if not SEEDS.is_dir():
-        pytest.skip(f"seed posts not found at {SEEDS} (they live in ../shared/seeds beside the repository)")
-    return next(SEEDS.glob("000_*.txt")), next(SEEDS.glob("002_*.txt"))
+def posts(request: pytest.FixtureRequest) -> digest_posts.Posts:
+    """(digest post, topic post, expected values): ours, or the real seeds."""
+    return digest_posts.load(request.param)
 
 
 @pytest.fixture

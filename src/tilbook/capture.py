@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import tomli_w
+
 from .config import CONFIG_NAME, DEFAULT_CONFIG, add_categories, load_config
 from .errors import InputError, UsageError
 from .fsutil import create_exclusive
@@ -17,7 +19,9 @@ def init_notebook(folder: Path, *, title: str | None = None) -> Path:
     if config.exists():
         raise UsageError(f"{folder} already holds a notebook ({CONFIG_NAME} exists)",
                          hint="use it as it is, or choose another folder")
-    text = DEFAULT_CONFIG if title is None else DEFAULT_CONFIG.replace('"Today I Learned"', f'"{title}"', 1)
+    text = DEFAULT_CONFIG
+    if title is not None:  # tomli-w quotes and escapes any title; the comments of the default stay
+        text = text.replace('title = "Today I Learned"\n', tomli_w.dumps({"title": title}), 1)
     folder.mkdir(parents=True, exist_ok=True)
     try:
         create_exclusive(config, text)
@@ -26,7 +30,7 @@ def init_notebook(folder: Path, *, title: str | None = None) -> Path:
     (folder / NOTES_DIR).mkdir(exist_ok=True)
     gitignore = folder / ".gitignore"
     if not gitignore.exists():
-        create_exclusive(gitignore, "/site/\n/.tilbook-cache/\n/.tilbook-preview/\n")
+        create_exclusive(gitignore, "/site/\n/.tilbook-cache/\n")
     return config
 
 

@@ -42,6 +42,18 @@ class ConfigError(InputError):
     """tilbook.toml is missing, unreadable or holds a wrong value."""
 
 
+class TemplateError(InputError):
+    """A template (the notebook's `templates/` override or the theme) fails to compile or render:
+    names the template file and line, and the page being built."""
+
+    def __init__(self, path: Path | str, line: int | None, message: str, page: str) -> None:
+        super().__init__(path, line, message, hint=f"while building {page}")
+        self.page = page
+
+    def __reduce__(self) -> tuple[object, ...]:  # raised in page workers: must cross a process boundary
+        return (TemplateError, (self.path, self.line, self.message, self.page))
+
+
 class NotebookNotFound(TilbookError):
     """No tilbook.toml in the folder or any parent."""
 

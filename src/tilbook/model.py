@@ -36,11 +36,6 @@ class Note:
     digest_hash: str = ""
     """Hash of the file's bytes: the cache key for everything derived from this note."""
 
-    @property
-    def key(self) -> tuple[dt.date, str]:
-        """Identity used to merge imports: same day, same body (white space normalised)."""
-        return (self.date, " ".join(self.body.split()))
-
 
 def publishable(note: Note) -> bool:
     """May this note appear in a published page, feed, sitemap, search index or count?"""

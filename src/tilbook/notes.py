@@ -1,7 +1,9 @@
 """Note files on disk: finding the notebook, loading every note, writing new ones.
 
-Loading is cached by each file's content hash in the notebook's cache folder, so a notebook of
-10,000 notes is re-read without parsing any YAML that did not change.
+Loading is cached in the notebook's cache folder. A file whose size and mtime match the cache is
+trusted without being read (an edit that keeps both, e.g. restored mtime, goes unseen until the
+cache is cleared); one whose size or mtime changed is read and re-parsed only if its content hash
+differs. So a notebook of 10,000 notes is re-read without parsing any YAML that did not change.
 """
 from __future__ import annotations
 
@@ -63,9 +65,10 @@ def _title_parser() -> Any:
 
 
 def _first_text(body: str) -> str:
-    """Plain text of the first paragraph, heading or cell that has any (markdown read by
-    markdown-it, as the site renders it: code spans keep their text, footnote marks, images and
-    HTML go, math keeps its `$…$` source)."""
+    """Plain text of the first paragraph or heading that has any, read by markdown-it's plain
+    CommonMark parser (code spans keep their text, footnote marks, images and HTML go, math keeps
+    its `$…$` source). This is not the site's renderer: CommonMark has no tables, so a note that
+    starts with a table gets the table's source, pipes and all, as its title."""
     for token in _title_parser().parse(body):
         if token.type != "inline" or not token.children:
             continue

@@ -184,9 +184,10 @@ class Previewer:
         later: list[Callable[[], None]] = []
         try:
             result = build_site(self.root, self.state.site, drafts=True, later=later)
-        except TilbookError as exc:
-            self.echo(f"build failed: {exc}")
-            self.state.publish(str(exc))
+        except Exception as exc:  # shown in the overlay; the watcher thread must live on to see the fix
+            shown = str(exc) if isinstance(exc, TilbookError) else f"internal error {type(exc).__name__}: {exc}"
+            self.echo(f"build failed: {shown}")
+            self.state.publish(shown)
             return
         what = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
         self.echo(f"rebuilt in {time.perf_counter() - started:.2f} s ({result.changed} files changed)"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write_note
+from tests.posts import Posts
 from tilbook.checks import Target, fix, run_checks
 
 HEAD = "---\ndate: 2024-01-02\ncategory: Python\ntitle: T\n---\n"
@@ -172,14 +173,23 @@ def test_post_duplicate_note(tmp_path: Path) -> None:
     assert ("duplicate-note", 14) in rules(post_findings(tmp_path, text))
 
 
-def test_fix_leaves_only_what_a_machine_cannot_fix(tmp_path: Path, seeds: tuple[Path, Path]) -> None:
+def test_check_reports_every_defect_of_the_digest_where_it_is(posts: Posts) -> None:
+    found: dict[str, list[int]] = {}
+    for finding in run_checks(Target(posts.digest, False)):
+        found.setdefault(finding.rule, []).append(finding.line)
+    assert found == posts.expect["findings"]
+
+
+def test_fix_leaves_only_what_a_machine_cannot_fix(tmp_path: Path, posts: Posts) -> None:
     post = tmp_path / "000.md"
-    shutil.copy(seeds[0], post)
+    shutil.copy(posts.digest, post)
+    typo_lines = [line for line in posts.digest.read_text(encoding="utf-8").splitlines() if posts.expect["typo"] in line]
     changes = fix(Target(post, False))
-    assert [c.line for c in changes] == [45, 53, 67, 87, 131, 210, 211]
+    assert [c.line for c in changes] == posts.expect["fixed_lines"]
     left = sorted({f.rule for f in run_checks(Target(post, False))})
     assert left == ["footnote-unused", "image-missing", "math-error"]
-    assert "is_traning" in post.read_text(encoding="utf-8")
+    fixed = post.read_text(encoding="utf-8").splitlines()
+    assert typo_lines and all(line in fixed for line in typo_lines)  # code is never touched
 
 
 def test_fix_in_a_notebook_normalises_category_and_expands_macros(notebook: Path) -> None:
@@ -195,8 +205,8 @@ def test_fix_in_a_notebook_normalises_category_and_expands_macros(notebook: Path
     assert "```\n$\\ohm$\n```" in text
 
 
-def test_seed_002_has_no_error(seeds: tuple[Path, Path]) -> None:
-    assert [f for f in run_checks(Target(seeds[1], False)) if f.severity == "error"] == []
+def test_topic_post_has_no_error(posts: Posts) -> None:
+    assert [f for f in run_checks(Target(posts.topic, False)) if f.severity == "error"] == []
 
 
 @pytest.mark.parametrize("args,code", [(("check", "--json"), 1), (("check",), 1)])

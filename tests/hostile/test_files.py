@@ -80,67 +80,99 @@ def _corpus(root: Path, count: int, marker: str) -> None:
                    f"{marker} note {i} with $x_{i}^2$ and code:\n\n```python\nprint({i})\n```\n")
 
 
-def test_sigkill_during_a_build_leaves_the_previous_site(notebook: Path, tmp_path: Path) -> None:
+KILLED_BUILD = r"""
+import os, sys, time
+from pathlib import Path
+from tilbook.site import build, writer
+
+root, out, point = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+
+
+def reached(*_: object) -> None:
+    print("reached", flush=True)  # the test kills us now
+    time.sleep(600)
+
+
+if point == "staging":  # some pages staged in the pending folder, others not yet rendered
+    real_write = writer.SiteWriter.write
+    def write(self, rel, data):
+        changed = real_write(self, rel, data)
+        if self.changed == 20:
+            self._finish_staging()  # those 20 are on disk
+            reached()
+        return changed
+    writer.SiteWriter.write = write
+elif point == "swap":  # every page staged, the live site not yet touched
+    real_swap = writer.SiteWriter._swap
+    writer.SiteWriter._swap = lambda self: (reached(), real_swap(self))
+elif point == "journal":  # the journal written (the commit point), no move applied
+    writer._apply = reached
+elif point == "two-renames":  # no renameat2: OUT renamed away, the new site not yet in its place
+    writer._exchange = lambda a, b: False
+    real_rename = os.rename
+    def rename(src, dst):
+        real_rename(src, dst)
+        if Path(src) == out:
+            reached()
+    os.rename = rename
+build.build_site(root, out, workers=1)
+print("finished", flush=True)
+"""
+KILL_POINTS = {  # point: (notes changed, leftovers beside OUT at the kill, site after recovery)
+    "staging": ("all", [".out.tilbook-pending"], "old"),
+    "swap": ("all", [".out.tilbook-pending"], "old"),
+    "journal": ("one", [".out.tilbook-pending"], "new"),
+    "two-renames": ("all", [".out.tilbook-old", ".out.tilbook-pending"], "old"),
+}
+
+
+def _site(out: Path) -> dict[Path, bytes]:
+    return {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("point", sorted(KILL_POINTS))
+def test_sigkill_at_each_step_of_a_build(point: str, notebook: Path, tmp_path: Path) -> None:
+    """SIGKILL at a known point of a build (the child says when it is there, then waits to be
+    killed): the build was really interrupted, the live site is the old one whole (or, without
+    renameat2, briefly absent), and the next build recovers: back to the old site before the
+    commit point, forward to the new one after it. Replaces a test that slept fixed times and
+    could kill a build that had already finished."""
     from tilbook.site.build import build_site
-    _corpus(notebook, 300, "Before")
+    from tilbook.site.writer import recover
+    changed, leftovers, recovered = KILL_POINTS[point]
+    _corpus(notebook, 60, "Before")
     out = tmp_path / "out"
     build_site(notebook, out)
-    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    _corpus(notebook, 300, "After")
-    snapshots = []
-    for delay in (0.3, 0.8, 1.5):
-        proc = subprocess.Popen([sys.executable, "-c", "from tilbook.cli import main; main()", "build", "-o", str(out)],
-                                cwd=notebook, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-        time.sleep(delay)
-        finished = proc.poll() is not None
-        if finished:
-            assert proc.returncode == 0, proc.stderr.read()  # type: ignore[union-attr]
-        else:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        snapshots.append((delay, {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}))
-        if finished:
-            break
-    leftovers = [p.name for p in tmp_path.iterdir() if p.name not in ("out", "nb")]
-    build_site(notebook, out)  # the next build cleans what the killed one left
-    assert [p.name for p in tmp_path.iterdir() if p.name not in ("out", "nb")] == []
-    assert all(name == ".out.tilbook-pending" for name in leftovers)
-    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    assert after != before
-    for delay, seen in snapshots:  # a reader only ever saw the old site or the new one, whole
-        assert seen in (before, after), f"killed after {delay} s: the site was a mix of old and new"
-
-
-def test_a_build_killed_after_its_commit_point_is_rolled_forward(notebook: Path, tmp_path: Path) -> None:
-    from tilbook.site.build import build_site
-    from tilbook.site import writer as writer_module
-    _corpus(notebook, 20, "Before")
-    out = tmp_path / "out"
-    build_site(notebook, out)
-    edited = notebook / "notes/2023/2023-04-04-n3.md"
-    edited.write_text(edited.read_text(encoding="utf-8").replace("Before note 3", "After note 3"), encoding="utf-8")
-    real_apply = writer_module._apply
-
-    def killed(out_dir: Path, pending: Path) -> None:
-        raise KeyboardInterrupt("SIGKILL stand-in, right after the journal was written")
-
-    writer_module._apply = killed
+    before = _site(out)
+    if changed == "all":
+        _corpus(notebook, 60, "After")
+    else:
+        edited = notebook / "notes/2023/2023-04-04-n3.md"
+        edited.write_text(edited.read_text(encoding="utf-8").replace("Before note 3", "After note 3"), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_BUILD, str(notebook), str(out), point],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
-        with pytest.raises(KeyboardInterrupt):
-            build_site(notebook, out)
+        line = proc.stdout.readline()  # type: ignore[union-attr]
+        assert line == "reached\n", (line, proc.stderr.read() if proc.poll() is not None else "")  # type: ignore[union-attr]
     finally:
-        writer_module._apply = real_apply
-    assert (tmp_path / ".out.tilbook-pending" / "journal.json").is_file()
-    writer_module.recover(out)  # what the next build does first
-    assert not (tmp_path / ".out.tilbook-pending").exists()
-    assert "After note 3" in next(out.glob("2023/04/04/*/index.html")).read_text(encoding="utf-8")
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL  # killed, not finished
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name not in ("out", "nb")) == leftovers
+    assert any((tmp_path / ".out.tilbook-pending").rglob("*.html"))  # pages were staged
+    if point == "two-renames":
+        assert not out.exists()  # the honest gap of the fallback: for an instant there is no site
+    else:
+        assert _site(out) == before
+    recover(out)  # what the next build does first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["nb", "out"]
+    reference = tmp_path.parent / f"{tmp_path.name}-reference"
+    build_site(notebook, reference)
+    assert (_site(out) == before) == (recovered == "old")
+    if recovered == "new":
+        assert _site(out) == _site(reference)
     build_site(notebook, out)
-    cold = tmp_path / "cold"
-    import shutil
-    shutil.rmtree(notebook / ".tilbook-cache")
-    build_site(notebook, cold)
-    tree = lambda root: {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}  # noqa: E731
-    assert tree(out) == tree(cold)
+    assert _site(out) == _site(reference) and sorted(p.name for p in tmp_path.iterdir()) == ["nb", "out"]
 
 
 @pytest.mark.parametrize("where", ["notebook", "notes", "parent", "home", "root"])

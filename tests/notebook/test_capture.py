@@ -17,6 +17,17 @@ def test_init_refuses_an_existing_notebook(notebook: Path, tilbook) -> None:  # 
     assert (notebook / "tilbook.toml").read_bytes() == config
 
 
+@pytest.mark.parametrize("title", ['My "TIL" \\ notes', "줄\n바꿈 and a tab\t", "'single' = [not, toml]"])
+def test_init_keeps_any_title(title: str, tmp_path: Path, tilbook) -> None:  # noqa: ANN001
+    """Fails on a title pasted between quotes into the TOML (a quote or backslash made it unreadable)."""
+    assert tilbook("init", "--title", title, tmp_path / "nb").code == 0
+    write_note(tmp_path / "nb", "2024/a.md", "---\ndate: 2024-01-01\ncategory: CS\n---\nA note.\n")
+    result = tilbook("list", "--json", cwd=tmp_path / "nb")
+    assert result.code == 0 and '"date": "2024-01-01"' in result.out
+    from tilbook.config import load_config
+    assert load_config(tmp_path / "nb" / "tilbook.toml").title == title
+
+
 def test_new_twice_with_same_title_writes_two_files(notebook: Path, tilbook) -> None:  # noqa: ANN001
     tilbook("new", "첫 줄.", "-c", "Tools", "--new-category", "--date", "2024-03-01", "--title", "같은 제목", cwd=notebook)
     first = tilbook("new", "둘째 줄.", "-c", "tools", "--date", "2024-03-01", "--title", "같은 제목", cwd=notebook)

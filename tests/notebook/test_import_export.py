@@ -1,4 +1,5 @@
-"""Import of the seed posts, merge of the topic post, idempotence, export and round trip."""
+"""Import of the digest posts, merge of the topic post, idempotence, export and round trip
+(each on our fixture posts and, when present, the real seeds: tests/posts.py)."""
 from __future__ import annotations
 
 import json
@@ -11,70 +12,71 @@ from tilbook.exporter import export_post
 from tilbook.importer import import_posts, merge_key
 from tilbook.notes import load_notebook
 
+from tests.posts import CS_EMOJI, Posts
+
 
 def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file() and ".tilbook-cache" not in p.parts}
 
 
-def test_seeds_import_into_sixteen_notes(notebook: Path, seeds: tuple[Path, Path]) -> None:
-    sources = {p: p.read_bytes() for p in seeds}
-    result = import_posts(notebook, list(seeds))
+def test_posts_import_into_sixteen_notes(notebook: Path, posts: Posts) -> None:
+    sources = {p: p.read_bytes() for p in posts.both}
+    result = import_posts(notebook, posts.both)
     notes = load_notebook(notebook).notes
     assert len(notes) == 16 and len(result.created) == 16 and len(result.merged) == 4
-    assert Counter(n.category for n in notes) == {"Python": 4, "ML library": 6, "ML & DL": 4, "CS": 2}
-    assert sorted(n.date.isoformat() for n in notes if "TensorFlow" in n.tags) == [
-        "2021-04-25", "2021-04-27", "2021-05-02", "2021-05-11"]
+    assert Counter(n.category for n in notes) == posts.expect["categories"]
+    assert sorted(n.date.isoformat() for n in notes if posts.expect["topic"] in n.tags) == [
+        d.replace(".", "-") for d in posts.expect["topic_dates"]]
     assert all(not n.draft for n in notes)  # the topic post is a draft, but the digest is not
-    assert {p: p.read_bytes() for p in seeds} == sources  # sources untouched
+    assert {p: p.read_bytes() for p in posts.both} == sources  # sources untouched
     config = (notebook / "tilbook.toml").read_text(encoding="utf-8")
-    assert '"CS" = "\U0001F468\u200d\U0001F4BB"' in config  # the lost joiner is repaired in the table
+    assert CS_EMOJI in config  # the lost joiner is repaired in the table
 
 
-def test_each_note_carries_exactly_its_footnotes(notebook: Path, seeds: tuple[Path, Path]) -> None:
-    import_posts(notebook, list(seeds))
+def test_each_note_carries_exactly_its_footnotes(notebook: Path, posts: Posts) -> None:
+    import_posts(notebook, posts.both)
     notes = {n.date.isoformat() + n.category: n for n in load_notebook(notebook).notes}
-    sdf = notes["2021-11-13ML & DL"].path.read_text(encoding="utf-8")
-    assert re.findall(r"^\[\^(\w+)\]:", sdf, re.M) == ["12", "13"]
-    cs = notes["2021-05-24CS"].path.read_text(encoding="utf-8")
-    assert re.findall(r"^\[\^(\w+)\]:", cs, re.M) == ["2", "3", "4"]
+    for note, labels in posts.expect["footnotes"].items():
+        text = notes[note].path.read_text(encoding="utf-8")
+        assert re.findall(r"^\[\^(\w+)\]:", text, re.M) == labels, note
 
 
-def test_unused_and_repaired_definitions_are_kept_in_a_report(notebook: Path, seeds: tuple[Path, Path]) -> None:
-    import_posts(notebook, [seeds[0]])
-    report = (notebook / "import-reports" / f"{seeds[0].stem}.md").read_text(encoding="utf-8")
+def test_unused_and_repaired_definitions_are_kept_in_a_report(notebook: Path, posts: Posts) -> None:
+    import_posts(notebook, [posts.digest])
+    report = (notebook / "import-reports" / f"{posts.digest.stem}.md").read_text(encoding="utf-8")
     assert re.findall(r"^\[\^(\w+)\]:", report, re.M) == ["5", "6", "7", "8", "11"]
-    assert "line 210: `[^ 5]:` is not a footnote definition" in report
+    assert f"line {posts.expect['malformed_line']}: `[^ 5]:` is not a footnote definition" in report
 
 
-def test_second_import_changes_nothing(notebook: Path, seeds: tuple[Path, Path]) -> None:
-    import_posts(notebook, list(seeds))
+def test_second_import_changes_nothing(notebook: Path, posts: Posts) -> None:
+    import_posts(notebook, posts.both)
     before = tree(notebook)
-    again = import_posts(notebook, list(seeds))
+    again = import_posts(notebook, posts.both)
     assert tree(notebook) == before
     assert again.created == [] and again.merged == [] and len(again.unchanged) == 20
 
 
-def test_dry_run_writes_nothing(notebook: Path, seeds: tuple[Path, Path]) -> None:
+def test_dry_run_writes_nothing(notebook: Path, posts: Posts) -> None:
     before = tree(notebook)
-    result = import_posts(notebook, list(seeds), dry_run=True)
+    result = import_posts(notebook, posts.both, dry_run=True)
     assert len(result.created) == 16 and tree(notebook) == before
 
 
-def test_topic_export_reproduces_seed_002(notebook: Path, seeds: tuple[Path, Path], tmp_path: Path) -> None:
-    import_posts(notebook, list(seeds))
-    text = export_post(load_notebook(notebook), tag="TensorFlow", style="date", order="asc")
+def test_topic_export_reproduces_the_topic_post(notebook: Path, posts: Posts, tmp_path: Path) -> None:
+    import_posts(notebook, posts.both)
+    topic = posts.expect["topic"]
+    text = export_post(load_notebook(notebook), tag=topic, style="date", order="asc")
     post = parse_post(tmp_path / "x.md", text)
-    reference = parse_post(seeds[1])
+    reference = parse_post(posts.topic)
     assert [e.date for e in post.entries] == [e.date for e in reference.entries]
     assert [merge_key(e.date, e.body) for e in post.entries] == [merge_key(e.date, e.body) for e in reference.entries]
-    assert re.findall(r"^##### .*$", text, re.M) == [
-        "##### 🗓 2021.04.25", "##### 🗓 2021.04.27", "##### 🗓 2021.05.02", "##### 🗓 2021.05.11"]
-    assert 'title: "Today I Learned: TensorFlow"' in text
+    assert re.findall(r"^##### .*$", text, re.M) == [f"##### 🗓 {day}" for day in posts.expect["topic_dates"]]
+    assert f'title: "Today I Learned: {topic}"' in text
 
 
-def test_export_renumbers_footnotes_in_order_of_use(notebook: Path, seeds: tuple[Path, Path]) -> None:
-    import_posts(notebook, list(seeds))
+def test_export_renumbers_footnotes_in_order_of_use(notebook: Path, posts: Posts) -> None:
+    import_posts(notebook, posts.both)
     text = export_post(load_notebook(notebook), order="asc")
     refs = re.findall(r"\[\^(\d+)\](?!:)", text)
     assert list(dict.fromkeys(refs)) == [str(i) for i in range(1, 10)]
@@ -82,8 +84,8 @@ def test_export_renumbers_footnotes_in_order_of_use(notebook: Path, seeds: tuple
     assert defs == [str(i) for i in range(1, 10)]
 
 
-def test_full_export_round_trips(notebook: Path, seeds: tuple[Path, Path], tmp_path: Path) -> None:
-    import_posts(notebook, list(seeds))
+def test_full_export_round_trips(notebook: Path, posts: Posts, tmp_path: Path) -> None:
+    import_posts(notebook, posts.both)
     first = load_notebook(notebook)
     post = tmp_path / "all.md"
     post.write_text(export_post(first, order="desc"), encoding="utf-8")
@@ -118,14 +120,14 @@ def test_newest_first_post_imports_the_same_notes(notebook: Path, tmp_path: Path
         ("2024-01-01", "Earlier note."), ("2024-02-01", "Later note.[^a]\n\n[^a]: A source.")]
 
 
-def test_list_json_keys(notebook: Path, seeds: tuple[Path, Path], tilbook) -> None:  # noqa: ANN001
-    import_posts(notebook, list(seeds))
+def test_list_json_keys(notebook: Path, posts: Posts, tilbook) -> None:  # noqa: ANN001
+    import_posts(notebook, posts.both)
     result = tilbook("list", "--json", cwd=notebook)
     rows = [json.loads(line) for line in result.out.splitlines()]
     assert result.code == 0 and len(rows) == 16
     assert set(rows[0]) == {"date", "category", "emoji", "tags", "title", "draft", "slug", "path"}
     newest = rows[0]
-    assert newest["date"] == "2021-12-08" and newest["category"] == "ML library" and newest["emoji"] == "🧩"
+    assert (newest["date"], newest["category"], newest["emoji"]) == posts.expect["newest"]
     assert (notebook / newest["path"]).is_file()
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write_note
+from tests.posts import Posts
 from tilbook.errors import UsageError
 from tilbook.importer import import_posts
 from tilbook.notes import load_notebook
@@ -47,11 +48,11 @@ def test_export_refuses_to_overwrite_a_foreign_file(notebook: Path, tmp_path: Pa
     assert target.read_text(encoding="utf-8") == "not a database"
 
 
-def test_datasette_search_finds_korean_and_english(notebook: Path, seeds: tuple[Path, Path], tmp_path: Path) -> None:
+def test_datasette_search_finds_korean_and_english(notebook: Path, posts: Posts, tmp_path: Path) -> None:
     datasette = shutil.which("datasette", path=str(Path(sys.executable).parent))
     if datasette is None:
         pytest.skip("datasette is not installed in this environment (pip install -e '.[test]')")
-    import_posts(notebook, list(seeds))
+    import_posts(notebook, posts.both)
     target = tmp_path / "til.db"
     export_database(load_notebook(notebook), target)
     with socket.socket() as sock:
@@ -69,15 +70,16 @@ def test_datasette_search_finds_korean_and_english(notebook: Path, seeds: tuple[
         deadline = time.monotonic() + 20
         while True:
             try:
-                found = query("모듈")
+                found = query(posts.expect["search"]["datasette"][0][0])
                 break
             except OSError:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        assert found == ["2021-09-30"]
-        assert query("immutable") == ["2021-05-24"]
-        assert query("텐서") == ["2021-04-25", "2021-05-11", "2021-09-20"]
+        expected = posts.expect["search"]["datasette"]
+        assert found == expected[0][1]
+        for words, dates in expected[1:]:
+            assert query(words) == dates, words
     finally:
         proc.terminate()
         proc.wait(timeout=10)

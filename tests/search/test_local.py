@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.conftest import write_note
+from tests.posts import Posts
 from tilbook.importer import import_posts
 from tilbook.notes import load_notebook
 from tilbook.search.fts import connect, refresh, search
 
 
 @pytest.fixture
-def seeded(notebook: Path, seeds: tuple[Path, Path]) -> Path:
-    import_posts(notebook, list(seeds))
-    return notebook
+def seeded(notebook: Path, posts: Posts) -> tuple[Path, dict[str, Any]]:
+    import_posts(notebook, posts.both)
+    return notebook, posts.expect["search"]
 
 
 def dates(root: Path, query: str, **filters: str) -> list[str]:
@@ -25,32 +27,30 @@ def dates(root: Path, query: str, **filters: str) -> list[str]:
     return [hit.date for hit in search(con, query, limit=100, **filters)]
 
 
-def test_two_syllable_korean_finds_inside_longer_words(seeded: Path) -> None:
-    assert dates(seeded, "모듈") == ["2021-09-30"]
-    assert sorted(dates(seeded, "텐서")) == ["2021-04-25", "2021-05-11", "2021-09-20"]
+def assert_finds(seeded: tuple[Path, dict[str, Any]], group: str) -> None:
+    root, expect = seeded
+    for query, filters, expected in expect[group]:
+        assert sorted(dates(root, query, **filters)) == expected, (query, filters)
 
 
-def test_korean_with_particle_and_long_words(seeded: Path) -> None:
-    assert dates(seeded, "텐서플로우") == ["2021-04-25"]
-    assert dates(seeded, "플로우") == ["2021-04-25"]
+def test_two_syllable_korean_finds_inside_longer_words(seeded: tuple[Path, dict[str, Any]]) -> None:
+    assert_finds(seeded, "short")
 
 
-def test_english_case_insensitive_mixed_and_phrase(seeded: Path) -> None:
-    assert dates(seeded, "IMMUTABLE") == ["2021-05-24"]
-    assert dates(seeded, "immutable로") == ["2021-05-24"]
-    assert dates(seeded, '"batch normalization"') == ["2021-05-11"]
-    assert dates(seeded, '"normalization batch"') == []
+def test_korean_with_particle_and_long_words(seeded: tuple[Path, dict[str, Any]]) -> None:
+    assert_finds(seeded, "long")
 
 
-def test_all_words_must_match_and_filters(seeded: Path) -> None:
-    assert dates(seeded, "텐서 squeeze") == ["2021-09-20"]
-    assert sorted(dates(seeded, "텐서", category="ml library")) == ["2021-04-25", "2021-05-11", "2021-09-20"]
-    assert dates(seeded, "텐서", category="Python") == []
-    assert sorted(dates(seeded, "텐서", tag="tensorflow")) == ["2021-04-25", "2021-05-11"]
+def test_english_case_insensitive_mixed_and_phrase(seeded: tuple[Path, dict[str, Any]]) -> None:
+    assert_finds(seeded, "english")
 
 
-def test_code_identifiers_are_kept(seeded: Path) -> None:
-    assert dates(seeded, "is_traning") == ["2021-05-11"]
+def test_all_words_must_match_and_filters(seeded: tuple[Path, dict[str, Any]]) -> None:
+    assert_finds(seeded, "filters")
+
+
+def test_code_identifiers_are_kept(seeded: tuple[Path, dict[str, Any]]) -> None:
+    assert_finds(seeded, "code")
 
 
 def test_refresh_is_incremental_and_drafts_are_marked(notebook: Path) -> None:
@@ -69,13 +69,15 @@ def test_refresh_is_incremental_and_drafts_are_marked(notebook: Path) -> None:
     assert search(con, "함수") == []
 
 
-def test_cli_json_and_exit_status(seeded: Path, tilbook) -> None:  # noqa: ANN001
-    result = tilbook("search", "모듈", "--json", cwd=seeded)
+def test_cli_json_and_exit_status(seeded: tuple[Path, dict[str, Any]], tilbook) -> None:  # noqa: ANN001
+    root, expect = seeded
+    query, date, category = expect["cli"]
+    result = tilbook("search", query, "--json", cwd=root)
     rows = [json.loads(line) for line in result.out.splitlines()]
-    assert result.code == 0 and [r["date"] for r in rows] == ["2021-09-30"]
+    assert result.code == 0 and [r["date"] for r in rows] == [date]
     assert set(rows[0]) >= {"date", "category", "title", "snippet", "path", "draft"}
-    assert "<mark>모듈</mark>" in rows[0]["snippet"] and rows[0]["category"] == "Python"
-    assert tilbook("search", "없는단어조합", cwd=seeded).code == 1
+    assert f"<mark>{query}</mark>" in rows[0]["snippet"] and rows[0]["category"] == category
+    assert tilbook("search", "없는단어조합", cwd=root).code == 1
 
 
 def test_every_query_path_one_syllable_two_letters_and_mixed(notebook: Path) -> None:

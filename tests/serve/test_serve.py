@@ -55,23 +55,47 @@ def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]
     assert set(Path(tempfile.gettempdir()).glob("tilbook-preview-*")) == before
 
 
-def test_edit_reaches_the_page_within_two_seconds(server) -> None:  # noqa: ANN001
+def events(port: int) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+    """An open reload stream, as a browser tab holds it, past its `hello` event."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/__tilbook__/events")
+    stream = conn.getresponse()
+    assert stream.status == 200 and stream.getheader("Content-Type") == "text/event-stream"
+    assert stream.readline().startswith(b"event: hello")
+    stream.readline(), stream.readline()  # its data line and the blank line
+    return conn, stream
+
+
+def next_event(stream: http.client.HTTPResponse, wanted: str) -> str:
+    """The data of the next `wanted` event within 30 s (one save may be seen as two changes:
+    earlier events and keep-alive comments are skipped)."""
+    name = data = ""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        line = stream.readline().decode("utf-8").rstrip("\n")
+        if line.startswith("event: "):
+            name = line[7:]
+        elif line.startswith("data: "):
+            data = line[6:]
+        elif not line and name:
+            if name == wanted:
+                return data
+            name = data = ""
+    raise AssertionError(f"no `{wanted}` event within 30 s")
+
+
+def test_edit_reaches_the_page_and_open_tabs_reload(server) -> None:  # noqa: ANN001
+    """How fast is measured by bench/bench_serve.py; here only that it happens."""
     proc, port, root = server
     url = "/2024/05/01/live/"
     status, page = get(port, url)
     assert status == 200 and "First words about sockets." in page
     assert '<script src="/__tilbook__/reload.js" defer></script>' in page
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request("GET", "/__tilbook__/events")
-    stream = conn.getresponse()
-    assert stream.status == 200 and stream.getheader("Content-Type") == "text/event-stream"
-    assert stream.readline().startswith(b"event: hello")
+    conn, stream = events(port)
     note = root / "notes/2024/2024-05-01-live.md"
     note.write_text(NOTE + "\nSecond words about select().\n", encoding="utf-8")
-    elapsed = wait_for(lambda: "Second words about select()." in get(port, url)[1], 5)
-    assert elapsed is not None and elapsed <= 2
-    lines = [stream.readline() for _ in range(4)]
-    assert any(line.startswith(b"event: reload") for line in lines)
+    next_event(stream, "reload")
+    assert "Second words about select()." in get(port, url)[1]
     conn.close()
 
 
@@ -103,21 +127,33 @@ def test_traversal_gets_404(server, path: str) -> None:  # noqa: ANN001
     assert status == 404 and "root:" not in body
 
 
-def test_broken_note_shows_overlay_and_recovers(server) -> None:  # noqa: ANN001
+BROKEN = {
+    "note": ("notes/2024/2024-05-01-live.md", "---\ndate: [broken\n---\n",
+             '"notes/2024/2024-05-01-live.md:2: invalid front matter'),
+    "template": ("templates/note.html", "{% extends 'base.html' %}\n{% block main %}\n{% if %}\n{% endblock %}\n",
+                 '"templates/note.html:3: template error: Expected an expression'),
+}
+
+
+@pytest.mark.parametrize("what", sorted(BROKEN))
+def test_a_broken_file_shows_in_the_overlay_and_the_watcher_lives_on(server, what: str) -> None:  # noqa: ANN001
+    """Shown failing before the template fix: a broken template killed the watcher thread, so no
+    `error` event came and the fix below never reached the page."""
     proc, port, root = server
-    note = root / "notes/2024/2024-05-01-live.md"
-    note.write_text("---\ndate: [broken\n---\n", encoding="utf-8")
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    time.sleep(1.0)
-    conn.request("GET", "/__tilbook__/events")
-    stream = conn.getresponse()
-    hello = stream.readline() + stream.readline()
-    assert b'"error": "notes/2024/2024-05-01-live.md:2: invalid front matter' in hello
-    conn.close()
+    rel, text, expected = BROKEN[what]
+    conn, stream = events(port)
+    (root / rel).parent.mkdir(exist_ok=True)
+    (root / rel).write_text(text, encoding="utf-8")
+    data = next_event(stream, "error")
+    assert data.startswith('{"generation": ') and expected in data, data
     assert get(port, "/2024/05/01/live/")[0] == 200  # the last good build is still served
-    note.write_text(NOTE + "\nFixed again.\n", encoding="utf-8")
-    assert wait_for(lambda: "Fixed again." in get(port, "/2024/05/01/live/")[1], 5) is not None
+    if what == "template":
+        (root / rel).unlink()
+    (root / "notes/2024/2024-05-01-live.md").write_text(NOTE + "\nFixed again.\n", encoding="utf-8")
+    next_event(stream, "reload")
+    assert "Fixed again." in get(port, "/2024/05/01/live/")[1]
     assert proc.poll() is None
+    conn.close()
 
 
 def test_sigterm_stops_cleanly(server) -> None:  # noqa: ANN001

@@ -1,7 +1,9 @@
 """`tilbook build`: gather → plan → render → write, top to bottom.
 
-Nothing is written until every page is rendered, and the writer swaps the new site in at once, so
-a failed build leaves the previous site as it was.
+Pages are rendered while they are written: the writer stages each new or changed file in a
+pending folder beside the output, and only once every page is staged does it move them into the
+live site (see site/writer.py). So a build that fails at any step before that leaves the previous
+site as it was, and its pending folder is removed.
 """
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from ..model import Notebook
 from ..notes import NOTES_DIR
 from ..render.markdown import Rendered
 from .feeds import absolute
-from .pages import make_environment
+from .pages import make_environment, template_error
 from .plan import PlannedNote, SitePlan
 
 esc = functools.partial(html.escape, quote=True)
@@ -233,7 +233,13 @@ class Site:
                 "canonical": absolute(self.config.base_url, rel_url), "page_url": rel_url,
                 "nav_categories": self.nav, "feed_url": "feed.xml", "version": __version__,
             }
-            text = self.env.get_template(template).render(**base, **context()).replace(ROOT, root)
+            try:
+                text = self.env.get_template(template).render(**base, **context()).replace(ROOT, root)
+            except Exception as exc:
+                found = template_error(exc, self.root, path)
+                if found is None:
+                    raise
+                raise found from None
             if splice is None:
                 return text.encode("utf-8")
             head, marker, tail = text.partition(SPLICE)

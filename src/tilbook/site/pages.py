@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import jinja2
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from ..errors import TemplateError
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
 
@@ -33,3 +36,30 @@ def theme_fingerprint(notebook_root: Path) -> str:
                     digest.update(path.relative_to(folder).as_posix().encode())
                     digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def template_error(exc: Exception, notebook_root: Path, page: str) -> TemplateError | None:
+    """The template file and line an exception raised while rendering `page` comes from (a
+    syntax error's own location, else the innermost template frame of the traceback, which Jinja
+    rewrites to template lines), or None when no template is involved (a tilbook bug)."""
+    folders = [folder.resolve() for folder in template_folders(notebook_root)]
+
+    def is_template(filename: str | None) -> bool:
+        return bool(filename) and any(Path(filename).resolve().is_relative_to(f) for f in folders)  # type: ignore[arg-type]
+
+    where: tuple[str, int | None] | None = None
+    if isinstance(exc, jinja2.TemplateSyntaxError) and is_template(exc.filename):
+        where = (exc.filename or "", exc.lineno)
+    else:
+        trace = exc.__traceback__
+        while trace is not None:
+            if is_template(trace.tb_frame.f_code.co_filename):
+                where = (trace.tb_frame.f_code.co_filename, trace.tb_lineno)
+            trace = trace.tb_next
+    if where is None:
+        return None
+    filename, line = where
+    path = Path(filename).resolve()
+    shown = path.relative_to(notebook_root.resolve()) if path.is_relative_to(notebook_root.resolve()) else path
+    message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else f"{type(exc).__name__}: {exc}"
+    return TemplateError(shown, line, f"template error: {message}", page)

@@ -4,8 +4,12 @@ Only files whose bytes changed are written, so unchanged files keep their mtime 
 deploys and the preview server see only real changes). A build never touches the live site until
 it is complete: new and changed files go to a pending folder beside OUT. Then either
 - most of the site changed: the few unchanged files are hard-linked into the pending folder and it
-  is exchanged with OUT in one atomic rename (RENAME_EXCHANGE), so readers and a SIGKILL see the
-  old site or the new one, never a mix; or
+  is exchanged with OUT in one atomic rename (Linux renameat2 RENAME_EXCHANGE), so readers and a
+  SIGKILL see the old site or the new one, never a mix. Where renameat2 is missing or refused (not
+  Linux, some file systems) the swap is two renames and NOT atomic: between them OUT does not
+  exist for an instant (a reader gets "not found"), and a build killed there leaves OUT missing
+  and the previous site in `.OUT.tilbook-old`, which the next build moves back. Never a mix of
+  old and new, but not one step either; or
 - a few files changed (the usual edit): a journal listing every move and deletion is written (the
   commit point) and the moves are applied, each file replaced atomically. A build killed before
   the journal leaves the previous site exactly as it was; one killed in the (milliseconds long)
@@ -31,6 +35,8 @@ from ..fsutil import atomic_write
 MARKER = ".tilbook-site"
 DRAFT_MARKER = ".tilbook-drafts"
 PENDING_TAG = ".tilbook-pending"
+OLD_TAG = ".tilbook-old"
+"""The previous site during a swap by two renames (no renameat2)."""
 JOURNAL = "journal.json"
 SWAP_FRACTION = 0.5
 """Above this share of changed files, the whole site is swapped in atomically."""
@@ -80,7 +86,7 @@ class SiteWriter:
 
     def __init__(self, out: Path, manifest_path: Path | None = None) -> None:
         self.out = out
-        self.pending = out.parent / f".{out.name}{PENDING_TAG}"
+        self.pending = _beside(out, PENDING_TAG)
         self.manifest_path = manifest_path
         self.manifest: dict[str, list[object]] = {}
         self.written: set[str] = set()
@@ -236,9 +242,8 @@ class SiteWriter:
             os.rename(self.pending, self.out)
             return
         if not _exchange(self.pending, self.out):
-            old = self.out.parent / f".{self.out.name}.tilbook-old"
-            shutil.rmtree(old, ignore_errors=True)
-            os.rename(self.out, old)
+            old = _beside(self.out, OLD_TAG)
+            os.rename(self.out, old)  # not atomic: until the next line OUT is missing (see recover)
             os.rename(self.pending, self.out)
             os.rename(old, self.pending)
         shutil.rmtree(self.pending, ignore_errors=True)  # the previous site, now beside OUT
@@ -340,9 +345,20 @@ def _apply(out: Path, pending: Path) -> None:
     shutil.rmtree(pending, ignore_errors=True)
 
 
+def _beside(out: Path, tag: str) -> Path:
+    return out.parent / f".{out.name}{tag}"
+
+
 def recover(out: Path) -> None:
-    """Finish a build that was killed after its commit point; drop one killed before it."""
-    pending = out.parent / f".{out.name}{PENDING_TAG}"
+    """Finish a build that was killed after its commit point; drop one killed before it; put the
+    previous site back where a swap by two renames was killed between them."""
+    pending = _beside(out, PENDING_TAG)
+    old = _beside(out, OLD_TAG)
+    if old.exists():
+        if out.exists():  # killed after the new site was in place: the old one is only litter
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(old, out)
     if (pending / JOURNAL).is_file():
         _apply(out, pending)
     elif pending.exists():
