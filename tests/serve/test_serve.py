@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,9 +39,10 @@ def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]
     write_note(root, "2024/2024-05-02-draft.md",
                "---\ndate: 2024-05-02\ncategory: CS\ntitle: Secret plan\ndraft: true\n---\nNot yet.\n")
     port = free_port()
-    before = set(Path(tempfile.gettempdir()).glob("tilbook-preview-*"))
+    temp = tmp_path / "tmp"  # the server's own temp folder: other processes' previews do not count
+    temp.mkdir()
     proc = subprocess.Popen([*TILBOOK, "serve", "--port", str(port)], cwd=root, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
+                            stderr=subprocess.PIPE, start_new_session=True, env={**os.environ, "TMPDIR": str(temp)})
     assert wait_for(lambda: get(port, "/")[0] == 200, 30) is not None, "server did not start"
     yield proc, port, root
     if proc.poll() is None:
@@ -52,7 +52,7 @@ def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         raise
-    assert set(Path(tempfile.gettempdir()).glob("tilbook-preview-*")) == before
+    assert list(temp.iterdir()) == []  # the preview folder is removed on exit
 
 
 def events(port: int) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
