@@ -26,7 +26,7 @@ from corpus import TILBOOK, imported_notebook
 
 from tilbook.notes import load_notebook
 from tilbook.search import fts
-from tilbook.search.site_index import SearchRecord, build_site_index, search_files
+from tilbook.site.search_index import SearchRecord, build_site_index, search_files
 from tilbook.site.build import build_site
 
 QUERIES = ["tensor", "socket", "dec", "텐서", "함수", "오류의", "동작합니다", "개", "\"context manager\"", "텐서 socket"]

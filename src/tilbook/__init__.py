@@ -11,10 +11,10 @@ from .importer import import_posts
 from .model import Category, Note, Notebook, publishable
 from .notes import find_notebook, load_notebook, read_note
 
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = [
-    "BuildError", "Category", "Config", "ConfigError", "InputError", "Note", "Notebook",
+    "__version__", "BuildError", "Category", "Config", "ConfigError", "InputError", "Note", "Notebook",
     "NotebookNotFound", "TilbookError", "UsageError", "export_post", "find_notebook", "import_posts",
     "init_notebook", "load_config", "load_notebook", "new_note", "publishable", "read_note", "select_notes",
 ]

@@ -35,6 +35,15 @@ class Note:
     """True when the file has no `title` and it was derived from the first sentence."""
     digest_hash: str = ""
     """Hash of the file's bytes: the cache key for everything derived from this note."""
+    field_lines: tuple[tuple[str, int], ...] = ()
+    """File line of each front matter field (`date`, `category`…), so findings name it."""
+    unknown_fields: tuple[tuple[str, int], ...] = ()
+    """Front matter fields tilbook does not read, with their lines (`check` warns about them)."""
+    written_category: str = ""
+    """The category as the file writes it, when [category_aliases] reads it as another one."""
+
+    def field_line(self, name: str, default: int = 2) -> int:
+        return dict(self.field_lines).get(name, default)
 
 
 def publishable(note: Note) -> bool:

@@ -20,7 +20,7 @@ from typing import Any
 from . import cachefiles
 from .config import CONFIG_NAME, Config, load_config
 from .errors import InputError, NotebookNotFound
-from .frontmatter import decode, split_front_matter, validate_fields
+from .frontmatter import decode, field_line, split_front_matter, unknown_fields, validate_fields
 from .fsutil import atomic_write, create_exclusive
 from .model import Note, Notebook
 from .parallel import split_for_workers, worker_count
@@ -28,7 +28,7 @@ from .slugs import nfc, slugify, unique_slug, url_key
 
 NOTES_DIR = "notes"
 CACHE_DIR = ".tilbook-cache"
-LOADER_CACHE_VERSION = 4
+LOADER_CACHE_VERSION = 5
 TITLE_LENGTH = 70
 MAX_NOTE_BYTES = 2_000_000
 """Larger files are refused: a note is short, and a 10 MB one would stall every build."""
@@ -127,6 +127,8 @@ def read_note(path: Path, root: Path, data: bytes | None = None) -> Note:
         draft=fields["draft"], body=nfc(body) if not body.isascii() else body,
         body_line=raw.body_line + leading, slug=note_slug(path.name, fields.get("slug")),
         updated=fields.get("updated"), digest_hash=hashlib.sha256(data).hexdigest(),
+        field_lines=tuple((key, line) for key in raw.meta if (line := field_line(raw.front_text, key))),
+        unknown_fields=tuple(unknown_fields(raw)),
     )
 
 
@@ -256,7 +258,7 @@ def load_notebook(root: Path, *, strict: bool = True) -> Notebook:
     if fresh != shards:
         _save_cache(root, shards, fresh)
     if config.category_aliases:  # read through [category_aliases]: an alias is its category everywhere
-        notes = [dataclasses.replace(n, category=config.canonical_category(n.category))
+        notes = [dataclasses.replace(n, category=config.canonical_category(n.category), written_category=n.category)
                  if n.category in config.category_aliases else n for n in notes]
     notes.sort(key=lambda n: (n.date, n.rel))
     return Notebook(root=root, config=config, notes=tuple(notes), problems=tuple(problems))

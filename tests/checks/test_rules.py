@@ -114,7 +114,7 @@ def test_frontmatter_invalid(notebook: Path) -> None:
     assert rules(found) == [("frontmatter-invalid", 4)] and "`draft` is 'false', not a boolean" in found[0][2]
     write_note(notebook, "2024/2024-01-02-t.md", HEAD.replace("title: T", "mood: happy") + "Body.\n")
     found = [(f.rule, f.severity, f.line) for f in run_checks(Target(notebook, True))]
-    assert found == [("frontmatter-invalid", "warning", 4)]
+    assert found == [("frontmatter-unknown-field", "warning", 4)]
 
 
 def test_duplicate_note(notebook: Path) -> None:

@@ -146,7 +146,7 @@ def test_new_categories_are_listed_and_aliases_map_them(notebook: Path, blog: Pa
     assert {n.category for n in load_notebook(notebook).notes if n.path == alias_note} == {"CS"}
     checked = tilbook("check", "--json", cwd=notebook)
     aliases = [json.loads(x) for x in checked.out.splitlines() if "alias" in x]
-    assert [(a["rule"], a["severity"], a["line"]) for a in aliases] == [("category-inconsistent", "info", 3)]
+    assert [(a["rule"], a["severity"], a["line"]) for a in aliases] == [("category-alias", "info", 3)]
 
 
 def test_near_duplicates_are_written_and_named(notebook: Path, blog: Path, tmp_path: Path, tilbook) -> None:  # noqa: ANN001
@@ -179,7 +179,7 @@ def test_search_reads_escapes_as_rendered(notebook: Path, blog: Path, tilbook) -
     hits = [json.loads(x) for x in tilbook("search", "--json", "map_fn", cwd=notebook).out.splitlines()]
     assert [h["date"] for h in hits] == ["2022-01-05"]
     tilbook("build", cwd=notebook)
-    from tilbook.search.site_index import search_files
+    from tilbook.site.search_index import search_files
     root = notebook / "site" / "search"
     files = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
     assert [r["date"] for r in search_files(files, "map_fn")] == ["2022-01-05"]

@@ -1,4 +1,1 @@
-"""Search: the local SQLite index, the Datasette export and the site's static index."""
-from .site_index import SearchRecord, build_site_index, search_files
-
-__all__ = ["SearchRecord", "build_site_index", "search_files"]
+"""Local full-text search of a notebook (SQLite FTS5) and its Datasette export."""

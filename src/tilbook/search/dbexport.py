@@ -13,13 +13,11 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from .. import __version__
+from ..version import __version__
 from ..errors import UsageError
 from ..model import Notebook
-from ..notes import cache_dir
-from ..site.plan import make_plan
-from ..site.rendering import RenderCache, RenderJob, job_key, render_all, settings_key
-from .tokens import bigram_text
+from ..pipeline import prepare
+from ..tokens import bigram_text
 
 SCHEMA = """
 CREATE TABLE notes(
@@ -48,12 +46,9 @@ def export_database(notebook: Notebook, target: Path, *, drafts: bool = False) -
     """Write the database atomically (temp file + rename) and metadata.json; returns the note count."""
     target = target.resolve()
     _refuse_foreign(target)
-    plan = make_plan(notebook, drafts=drafts)
-    config = notebook.config
-    cache = RenderCache(cache_dir(notebook.root), settings_key(config.macros, config.allow_html, __version__))
-    jobs = [RenderJob(job_key(p.note.digest_hash, p.anchor), p.note.body, p.anchor) for p in plan.notes]
-    rendered = render_all(jobs, cache, macros=config.macros, allow_html=config.allow_html)
-    cache.save({job.key for job in jobs} | set(cache.entries))
+    prepared = prepare(notebook, drafts=drafts)
+    prepared.save_cache()
+    plan, rendered, config = prepared.plan, prepared.rendered, notebook.config
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     try:

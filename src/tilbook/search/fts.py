@@ -18,7 +18,7 @@ from pathlib import Path
 from ..model import Note, Notebook
 from ..notes import cache_dir
 from ..mdtext import CODE_SPAN, FENCE_OPEN, fenced_lines
-from .tokens import bigram_text, is_cjk, normalise
+from ..tokens import bigram_text, is_cjk, normalise
 
 SCHEMA_VERSION = "6"
 SCHEMA = """

@@ -17,14 +17,14 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from .. import __version__, cachefiles
+from .. import cachefiles
+from ..version import __version__
 from ..errors import BuildError
 from ..notes import NOTES_DIR, cache_dir, load_notebook
 from ..parallel import split_for_workers, worker_count
 from .context import BuildResult, Lazy, Site, input_key
 from .pages import theme_fingerprint
-from .plan import make_plan
-from .rendering import RenderCache, RenderJob, job_key, render_all, settings_key
+from ..pipeline import prepare
 from .steps import INDEX_CACHE_VERSION, STEPS, add_feeds, add_search_index
 from .writer import SiteWriter, check_output_folder
 
@@ -57,15 +57,12 @@ def _build_site(root: Path, out: Path | None, *, drafts: bool, strict: bool, wor
     notebook = load_notebook(root)
     root = notebook.root
     target = check_output_folder(out if out is not None else root / "site", root, root / NOTES_DIR)
-    plan = make_plan(notebook, drafts=drafts)
+    prepared = prepare(notebook, drafts=drafts, workers=workers,
+                       progress=functools.partial(progress, "rendering notes") if progress else None)
+    plan, render_cache, jobs, rendered = prepared.plan, prepared.cache, prepared.jobs, prepared.rendered
     result = BuildResult(out=target, notes=len(plan.notes), drafts=drafts)
     config = notebook.config
-
     cache_folder = cache_dir(root)
-    render_cache = RenderCache(cache_folder, settings_key(config.macros, config.allow_html, __version__))
-    jobs = [RenderJob(job_key(p.note.digest_hash, p.anchor), p.note.body, p.anchor) for p in plan.notes]
-    rendered = render_all(jobs, render_cache, macros=config.macros, allow_html=config.allow_html, workers=workers,
-                          progress=functools.partial(progress, "rendering notes") if progress else None)
     result.cache_hits = render_cache.hits
 
     site = Site(notebook, plan, drafts)

@@ -15,13 +15,13 @@ from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup
 
-from .. import __version__
+from ..version import __version__
 from ..model import Notebook
 from ..notes import NOTES_DIR
 from ..render.markdown import Rendered
 from .feeds import absolute
 from .pages import make_environment, template_error
-from .plan import PlannedNote, SitePlan
+from ..plan import PlannedNote, SitePlan
 
 esc = functools.partial(html.escape, quote=True)
 """Escaping for HTML written in Python (markupsafe's escape costs several times more per call)."""

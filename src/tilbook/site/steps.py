@@ -14,7 +14,7 @@ from .calendar import learning_calendar
 from .context import ROOT, SPLICE, Lazy, Site, esc, input_key
 from .feeds import FEED_SIZE, FeedEntry, absolute, atom_feed, sitemap
 from .pages import THEME
-from .plan import Group, PlannedNote
+from ..plan import Group, PlannedNote
 
 INDEX_CACHE_VERSION = 5
 """The search index state's format in the build cache."""
@@ -162,7 +162,7 @@ def add_feeds(site: Site) -> None:
 
 def add_search_index(site: Site, cache: dict[str, Any]) -> bool:
     """The site's search index, patched where published notes changed; True if `cache` changed."""
-    from ..search.site_index import SearchRecord, update_site_index
+    from .search_index import SearchRecord, update_site_index
 
     records = [SearchRecord(id=p.url, url=p.url, title=p.note.title, date=p.note.date.isoformat(),
                             category=p.note.category, tags=p.note.tags, text=site.outputs[p.note.rel].text,

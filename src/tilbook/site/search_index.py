@@ -26,7 +26,7 @@ from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .tokens import is_cjk, normalise, runs, terms
+from ..tokens import is_cjk, normalise, runs, terms
 
 FORMAT = 3
 ID_LENGTH = 8

@@ -16,8 +16,8 @@ from typing import Any
 
 from .. import cachefiles
 from ..parallel import split_for_workers, worker_count
-from ..render.markdown import Renderer, Rendered, RenderWarning
-from ..search.tokens import terms
+from ..tokens import terms
+from .markdown import Renderer, Rendered, RenderWarning
 
 RENDER_CACHE_VERSION = 4
 PARALLEL_THRESHOLD = 64

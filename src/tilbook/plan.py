@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..errors import BuildError
-from ..model import Note, Notebook
-from ..slugs import slugify, url_key
+from .errors import BuildError
+from .model import Note, Notebook
+from .slugs import slugify, url_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +54,11 @@ def note_url(note: Note) -> str:
     return f"{note.date:%Y/%m/%d}/{note.slug}/"
 
 
+def note_anchor(note: Note) -> str:
+    """The note's id prefix in pages (heading and footnote ids): stable, and unique per URL."""
+    return f"{note.date:%Y%m%d}-{note.slug}"
+
+
 def make_plan(notebook: Notebook, *, drafts: bool) -> SitePlan:
     """Plan the site for the visible notes; raises BuildError on any URL collision."""
     visible = notebook.visible_notes(drafts=drafts)
@@ -64,7 +69,7 @@ def make_plan(notebook: Notebook, *, drafts: bool) -> SitePlan:
     for note in visible:
         url = note_url(note)
         plan.claim(url, note.rel)
-        planned = PlannedNote(note=note, url=url, anchor=f"{note.date:%Y%m%d}-{note.slug}")
+        planned = PlannedNote(note=note, url=url, anchor=note_anchor(note))
         plan.notes.append(planned)
         plan.by_rel[note.rel] = planned
 

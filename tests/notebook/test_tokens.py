@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tilbook.search.tokens import bigrams, is_cjk, runs, terms
+from tilbook.tokens import bigrams, is_cjk, runs, terms
 
 
 def reference_terms(text: str) -> set[str]:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.browser import browser_page, screenshot, static_server
-from tilbook.search import site_index
-from tilbook.search.site_index import SearchRecord, build_site_index, search_files, update_site_index
+from tilbook.site import search_index as site_index
+from tilbook.site.search_index import SearchRecord, build_site_index, search_files, update_site_index
 
 
 @pytest.fixture(autouse=True, params=["small-index", "large-index"])
@@ -118,6 +118,6 @@ def test_search_box_in_chromium(tmp_path: Path) -> None:
 def test_terms_found_by_the_render_step_give_the_same_index() -> None:
     from dataclasses import replace
 
-    from tilbook.search.tokens import terms
+    from tilbook.tokens import terms
     given = [replace(r, text_terms="\n".join(sorted(terms(r.text)))) for r in RECORDS]
     assert build_site_index(given) == build_site_index(RECORDS)
