@@ -19,6 +19,7 @@ demo: $(BIN)/tilbook-ready
 	@echo "open examples/notebook/site/index.html, or run: $(BIN)/tilbook -C examples/notebook serve"
 
 test: $(BIN)/tilbook-ready
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 	$(BIN)/mypy
 
