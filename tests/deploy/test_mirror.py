@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy.conftest import PAGES, checkout_state, git
+from tests.deploy.conftest import BASE_URL, PAGES, checkout_state, git, set_base_url
 from tilbook.deploy import MANIFEST
 
 
@@ -68,3 +68,12 @@ def test_dangerous_folders_are_refused(tilbook, repo: Path, tmp_path: Path, wher
     result = tilbook("deploy", "--to", folder, cwd=repo)
     assert result.code == 2 and result.err.startswith("error: refusing to deploy into"), result.err
     assert checkout_state(repo) == before
+
+
+def test_a_notebook_outside_git_mirrors_but_cannot_deploy_to_a_branch(tilbook, notebook: Path,
+                                                                       tmp_path: Path) -> None:
+    set_base_url(notebook, f'base_url = "{BASE_URL}"')
+    mirror(tilbook, notebook, tmp_path / "www")
+    assert (tmp_path / "www" / "index.html").is_file()
+    result = tilbook("deploy", "--branch", "gh-pages", cwd=notebook)
+    assert result.code == 2 and "not in a git repository" in result.err

@@ -21,9 +21,8 @@ def git(cwd: Path, *args: str, stdin: str | None = None, env: Mapping[str, str] 
         ok: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess[str]:
     """Run `git ARGS` in `cwd`; DeployError with git's own last line when it exits otherwise."""
     try:
-        done = subprocess.run(["git", "--no-optional-locks", *args], cwd=cwd, input=stdin, encoding="utf-8",
-                              errors="surrogateescape",
-                              capture_output=True, env={**os.environ, **env} if env else None)
+        done = subprocess.run(["git", "--no-optional-locks", *args], cwd=cwd, input=stdin, capture_output=True,
+                              encoding="utf-8", errors="surrogateescape", env={**os.environ, **env} if env else None)
     except FileNotFoundError:
         raise DeployError("git is not installed", hint="install git, or deploy with --to DIR") from None
     if done.returncode not in ok:

@@ -74,7 +74,7 @@ def _load_manifest(folder: Path) -> set[str]:
 
 def _save_manifest(folder: Path, files: set[str]) -> None:
     atomic_write(folder / MANIFEST, json.dumps({"generator": "tilbook deploy", "files": sorted(files)},
-                                               ensure_ascii=False, indent=0) + "\n")
+                                               ensure_ascii=False, indent=1) + "\n")
 
 
 def _inside(folder: Path, rel: str) -> Path:
