@@ -163,6 +163,16 @@ def _lookup(data: dict[str, Any], path: str) -> Any:
     return data
 
 
+def is_written(path: Path, setting: str) -> bool:
+    """Whether tilbook.toml sets `setting` (its TOML path, e.g. "base_url") itself, rather than
+    leaving it to the default. For checks that must not take the shipped default for a choice."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return _lookup(data, setting) is not None
+
+
 def _kind_name(kind: type) -> str:
     return {str: "a string", int: "an integer", bool: "true or false", dict: "a table"}[kind]
 

@@ -64,3 +64,8 @@ class UsageError(TilbookError):
 
 class BuildError(TilbookError):
     """The site cannot be built as asked (unsafe output folder, URL collision)."""
+
+
+class DeployError(TilbookError):
+    """A site must not be published as asked (a drafts build, no real base URL, uncommitted notes,
+    files tilbook did not write in the target folder), or git refused a step of the deploy."""

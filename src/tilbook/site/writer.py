@@ -45,27 +45,33 @@ SWAP_FRACTION = 0.5
 def check_output_folder(out: Path, notebook_root: Path, notes_dir: Path) -> Path:
     """Refuse output folders that could destroy user files; returns the resolved path."""
     out = out.expanduser().resolve()
-    root = notebook_root.resolve()
-    notes = notes_dir.resolve()
-    home = Path.home().resolve()
-    reasons = [
-        (out == Path(out.anchor), "it is the file system root"),
-        (out == home, "it is your home folder"),
-        (out == root, "it is the notebook itself"),
-        (root.is_relative_to(out), "it contains the notebook"),
-        (out.is_relative_to(notes), "it is inside the notes folder"),
-        (out.is_relative_to(root / "templates"), "it is inside the templates folder"),
-    ]
-    for refused, why in reasons:
-        if refused:
-            raise BuildError(f"refusing to build into {out}: {why}",
-                             hint="choose an empty folder, e.g. the default `site/` in the notebook")
+    why = unsafe_folder_reason(out, notebook_root, notes_dir)
+    if why:
+        raise BuildError(f"refusing to build into {out}: {why}",
+                         hint="choose an empty folder, e.g. the default `site/` in the notebook")
     if out.exists() and not out.is_dir():
         raise BuildError(f"refusing to build into {out}: it is a file", hint="choose a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise BuildError(f"refusing to replace {out}: it is not empty and tilbook did not build it "
                          f"(no {MARKER} marker)", hint="choose an empty or new folder, or empty it yourself")
     return out
+
+
+def unsafe_folder_reason(out: Path, notebook_root: Path, notes_dir: Path) -> str | None:
+    """Why tilbook must never fill or empty the folder `out` (None: it may), comparing resolved
+    paths: the file system root, home, the notebook, a parent of it, its notes or templates."""
+    out = out.expanduser().resolve()
+    root = notebook_root.resolve()
+    notes = notes_dir.resolve()
+    reasons = [
+        (out == Path(out.anchor), "it is the file system root"),
+        (out == Path.home().resolve(), "it is your home folder"),
+        (out == root, "it is the notebook itself"),
+        (root.is_relative_to(out), "it contains the notebook"),
+        (out.is_relative_to(notes), "it is inside the notes folder"),
+        (out.is_relative_to(root / "templates"), "it is inside the templates folder"),
+    ]
+    return next((why for refused, why in reasons if refused), None)
 
 
 def safe_relpath(rel: str) -> str:
@@ -209,7 +215,7 @@ class SiteWriter:
     def commit(self, *, drafts: bool, info: dict[str, object]) -> int:
         """Swap or journal the new site in (see the module docstring). Returns deletions."""
         self._finish_staging()
-        live = set(self.manifest) if self.manifest else _walk(self.out)
+        live = set(self.manifest) if self.manifest else walk_files(self.out)
         deletes = sorted(rel for rel in live if rel not in self.written and rel not in (MARKER, DRAFT_MARKER))
         (self.pending / MARKER).write_text(json.dumps(info, sort_keys=True) + "\n", encoding="utf-8")
         moves = [*self.moves, MARKER]
@@ -305,7 +311,8 @@ def _equal_file(path: str, payload: bytes) -> bool:
         return False
 
 
-def _walk(out: Path) -> set[str]:
+def walk_files(out: Path) -> set[str]:
+    """Every file under `out`, as a `/`-separated path relative to it (symlinked folders not followed)."""
     found: set[str] = set()
     if out.is_dir():
         for folder, _, files in os.walk(out):
@@ -335,6 +342,12 @@ def _apply(out: Path, pending: Path) -> None:
             emptied.add(target.parent)
         except FileNotFoundError:
             pass
+    remove_empty_folders(out, emptied)
+    shutil.rmtree(pending, ignore_errors=True)
+
+
+def remove_empty_folders(out: Path, emptied: set[Path]) -> None:
+    """Remove each folder of `emptied` and its parents while they are empty, up to (not including) `out`."""
     for folder in sorted(emptied, key=lambda p: len(p.parts), reverse=True):
         while folder != out and folder.is_relative_to(out):
             try:
@@ -342,7 +355,6 @@ def _apply(out: Path, pending: Path) -> None:
             except OSError:
                 break
             folder = folder.parent
-    shutil.rmtree(pending, ignore_errors=True)
 
 
 def _beside(out: Path, tag: str) -> Path:
