@@ -157,8 +157,9 @@ def _show(console: Console, root: Path, config: Config, item: Item, keys: Iterat
     console.print(Rule())
     emoji = config.emoji(head.category)
     state = "new" if item.card is None else item.card.state.name.lower()
-    console.print(f"[bold]{escape(head.title)}[/bold]  [dim]{head.date.isoformat()} · {emoji} "
-                  f"{escape(head.category)} · {state} · {left} more[/dim]".replace("  ", " ", 1))
+    category = f"{emoji} {head.category}".strip()
+    console.print(f"[bold]{escape(head.title)}[/bold]  [dim]{head.date.isoformat()} · {escape(category)} · "
+                  f"{state} · {left} more[/dim]")
     console.print("[dim]space: show the note · 1-4 rate · s skip · q quit[/dim]")
     shown = False
     for key in keys:
