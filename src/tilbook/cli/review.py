@@ -62,6 +62,7 @@ def review(ctx: click.Context, due_only: bool, as_json: bool, limit: int | None,
         return
     now = _now()
     items = due_items(deck, config, now, drafts=drafts, category=category, tag=tag, limit=limit)
+    lines = []
     for item in items:
         card = item.card
         row = {"path": item.head.rel, "title": item.head.title, "date": item.head.date.isoformat(),
@@ -70,10 +71,11 @@ def review(ctx: click.Context, due_only: bool, as_json: bool, limit: int | None,
                "stability": round(card.stability, 4) if card and card.stability is not None else None,
                "retrievability": round(item.retrievability, 4) if item.retrievability is not None else None}
         if as_json:
-            click.echo(json.dumps(row, ensure_ascii=False))
+            lines.append(json.dumps(row, ensure_ascii=False))
         else:
-            when = "new" if card is None else f"due {row['due']}"
-            click.echo(f"{item.head.rel}  {item.head.title}  ({when})")
+            lines.append(f"{item.head.rel}  {item.head.title}  ({'new' if card is None else 'due ' + str(row['due'])})")
+    if lines:
+        click.echo("\n".join(lines))  # one write: thousands of echo calls cost more than the rest
     if not as_json:
         click.echo(f"{len(items)} due", err=True)
     sys.exit(0 if items else 1)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import cachefiles
 from ..config import Config
@@ -20,12 +20,11 @@ from ..notes import NOTES_DIR, cache_dir, read_note
 from .identity import fingerprint
 
 CACHE_NAME = "review-heads.pickle"
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
-@dataclass(frozen=True, slots=True)
-class NoteHead:
-    """A note as review sees it."""
+class NoteHead(NamedTuple):
+    """A note as review sees it (a named tuple: 10,000 of them unpickle in a few ms)."""
 
     rel: str
     """Path relative to the notebook root (POSIX separators)."""
@@ -77,7 +76,6 @@ def load_heads(root: Path, config: Config) -> list[NoteHead]:
         cachefiles.save(cache_file, (CACHE_VERSION, fresh))
     heads = [entry[2] for entry in fresh.values()]
     if config.category_aliases:
-        import dataclasses
-        heads = [dataclasses.replace(h, category=config.canonical_category(h.category)) for h in heads]
+        heads = [h._replace(category=config.canonical_category(h.category)) for h in heads]
     heads.sort(key=lambda h: (h.date, h.rel))
     return heads
