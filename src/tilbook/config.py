@@ -73,6 +73,8 @@ class Config:
     """Another label → the category it stands for (import, check and build read notes through it)."""
     macros: dict[str, str] = _table("math.macros", 'e.g. ohm = "\\\\Omega"', _macro_entry)
     allow_html: bool = _setting(False, "markdown.allow_html", "raw HTML in notes is escaped unless this is true")
+    review_new_per_day: int = _setting(10, "review.new_per_day", "notes `tilbook review` introduces a day")
+    review_on_site: bool = _setting(False, "review.show_on_site", "mark review days on the home page calendar")
     checks: dict[str, str] = _table("checks", 'rule = "error" | "warning" | "info" | "off"', _check_entry)
 
     def canonical_category(self, name: str) -> str:

@@ -12,10 +12,15 @@ from .common import notebook_root
 @click.command("db")
 @click.argument("target", type=click.Path(dir_okay=False))
 @click.option("--drafts", is_flag=True, help="Include drafts (never publish such a file).")
-def db(target: str, drafts: bool) -> None:
+@click.option("--with-reviews", is_flag=True, help="Add a `reviews` table: the review log (private: never publish).")
+def db(target: str, drafts: bool, with_reviews: bool) -> None:
     """Export the notebook to an SQLite file for Datasette (metadata.json beside it)."""
     from ..search.dbexport import export_database
 
-    count = export_database(load_notebook(notebook_root()), Path(target), drafts=drafts)
+    from ..reviewlog import read_log
+
+    notebook = load_notebook(notebook_root())
+    reviews = read_log(notebook.root)[0] if with_reviews else None
+    count = export_database(notebook, Path(target), drafts=drafts, reviews=reviews)
     click.echo(f"wrote {count} notes to {target} (and metadata.json); try: datasette {target} -m "
                f"{Path(target).parent / 'metadata.json'}")

@@ -3,7 +3,8 @@
 Tables `notes` (rendered HTML and plain text), `categories`, `tags`, `note_tags`, and `notes_fts`
 (FTS5 over title and `search_text`: words plus Hangul/CJK bigrams, so Datasette's search box
 finds `모듈` inside `모듈성` with its default escaped search). `metadata.json` is written beside it.
-Drafts are left out unless asked for.
+Drafts are left out unless asked for. The review log reaches the file only when passed in
+(`tilbook db --with-reviews`): a `reviews` table, one row per rating.
 """
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ import json
 import os
 import sqlite3
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
-from ..version import __version__
 from ..errors import UsageError
 from ..model import Notebook
 from ..pipeline import prepare
+from ..reviewlog import LogEntry
 from ..tokens import bigram_text
+from ..version import __version__
 
 SCHEMA = """
 CREATE TABLE notes(
@@ -42,7 +45,14 @@ def _refuse_foreign(target: Path) -> None:
                                  hint="choose a new file name")
 
 
-def export_database(notebook: Notebook, target: Path, *, drafts: bool = False) -> int:
+REVIEWS_SCHEMA = """
+CREATE TABLE reviews(id INTEGER PRIMARY KEY, card TEXT NOT NULL, path TEXT NOT NULL, rating INTEGER NOT NULL,
+    time TEXT NOT NULL);
+"""
+
+
+def export_database(notebook: Notebook, target: Path, *, drafts: bool = False,
+                    reviews: Sequence[LogEntry] | None = None) -> int:
     """Write the database atomically (temp file + rename) and metadata.json; returns the note count."""
     target = target.resolve()
     _refuse_foreign(target)
@@ -67,6 +77,10 @@ def export_database(notebook: Notebook, target: Path, *, drafts: bool = False) -
                 con.execute("INSERT INTO categories VALUES (?,?,?)", (group.name, group.emoji, len(group.notes)))
             con.execute("INSERT INTO tags SELECT tag, count(*) FROM note_tags GROUP BY tag")
             con.execute("INSERT INTO notes_fts(notes_fts) VALUES ('rebuild')")
+            if reviews is not None:
+                con.executescript(REVIEWS_SCHEMA)
+                con.executemany("INSERT INTO reviews(card, path, rating, time) VALUES (?,?,?,?)",
+                                [(e.note, e.path, e.rating, e.time) for e in reviews])
         con.execute("VACUUM")
         con.close()
         os.replace(tmp_name, target)

@@ -1,10 +1,12 @@
 """The learning calendar: a year heatmap of notes per day as inline SVG (no script), with the
-current streak and the total. Anchored on the newest note's day so a build is reproducible."""
+current streak and the total. Anchored on the newest note's day so a build is reproducible.
+Review days (`[review] show_on_site`) are marked only when passed in: class `reviewed` on the day's
+cell and "reviewed" in its text."""
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -21,6 +23,8 @@ class Calendar:
     """Consecutive days with notes, ending on the newest note's day."""
     longest: int
     end: dt.date | None
+    reviewed: int = 0
+    """Days of the shown range with reviews (0 unless review days were passed in)."""
 
 
 def _level(count: int) -> int:
@@ -46,7 +50,8 @@ def _run_length(days: set[dt.date], start: dt.date) -> int:
     return length
 
 
-def learning_calendar(dates: Sequence[dt.date], *, language: str = "en") -> Calendar:
+def learning_calendar(dates: Sequence[dt.date], *, language: str = "en",
+                      review_days: Collection[dt.date] = ()) -> Calendar:
     counts = Counter(dates)
     if not counts:
         return Calendar(svg="", total=0, streak=0, longest=0, end=None)
@@ -70,13 +75,14 @@ def learning_calendar(dates: Sequence[dt.date], *, language: str = "en") -> Cale
             month_seen.add((day.year, day.month))
             parts.append(f'<text x="{x}" y="10" class="month">{day.month}{"월" if korean else ""}</text>')
         count = counts.get(day, 0)
-        parts.append(f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" rx="2" class="l{_level(count)}">'
-                     f'<title>{day.isoformat()}: {count}{unit}</title></rect>')
+        mark = (" reviewed", " · 복습" if korean else " · reviewed") if day in review_days else ("", "")
+        parts.append(f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" rx="2" class="l{_level(count)}{mark[0]}">'
+                     f'<title>{day.isoformat()}: {count}{unit}{mark[1]}</title></rect>')
         day += dt.timedelta(days=1)
     parts.append("</svg>")
     days = set(counts)
     return Calendar(svg="".join(parts), total=len(dates), streak=_streak_ending(days, end),
-                    longest=_longest(days), end=end)
+                    longest=_longest(days), end=end, reviewed=sum(1 for d in review_days if start <= d <= end))
 
 
 def _label(total: int, start: dt.date, end: dt.date, korean: bool) -> str:

@@ -17,8 +17,9 @@ from markupsafe import Markup
 
 from ..version import __version__
 from ..model import Notebook
-from ..notes import NOTES_DIR
+from ..notes import CACHE_DIR, NOTES_DIR
 from ..render.markdown import Rendered
+from ..reviewlog import REVIEW_DIR
 from .feeds import absolute
 from .pages import make_environment, template_error
 from ..plan import PlannedNote, SitePlan
@@ -168,6 +169,8 @@ class Site:
         if parts.scheme or parts.netloc or not parts.path:
             return None
         target = (note_path.parent / unquote(parts.path)).resolve()
+        if any(target.is_relative_to(self.root / private) for private in (REVIEW_DIR, CACHE_DIR)):
+            return None  # the review log and caches are never published, even when a note links them
         return target if target.is_relative_to(self.root) else None
 
     def _media(self, target: Path, root: Path) -> str:

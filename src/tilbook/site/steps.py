@@ -2,6 +2,7 @@
 sections, list entries) are written in Python rather than Jinja: they are rebuilt on every edit."""
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 from collections import defaultdict
@@ -117,18 +118,26 @@ def _digest_section(site: Site, planned: PlannedNote, style: str) -> str:
             f'<div class="note-body">\n{site.outputs[planned.note.rel].html}</div>\n</section>\n')
 
 
+def _review_days(site: Site) -> set[dt.date]:
+    """Days with reviews, for `[review] show_on_site` only: the days, never what was reviewed."""
+    from ..reviewlog import review_days
+    return review_days(site.notebook.root)
+
+
 def _home(site: Site) -> None:
     published = site.plan.notes
     recent_notes = list(reversed(published[-site.config.recent:]))
     dates = [p.note.date for p in published]
     categories = [{"name": g.name, "emoji": g.emoji, "url": g.url, "count": len(g.notes)} for g in site.plan.categories]
 
+    reviewed = sorted(_review_days(site)) if site.config.review_on_site else []
+
     def context() -> dict[str, Any]:
-        calendar = learning_calendar(dates, language=site.config.language)
+        calendar = learning_calendar(dates, language=site.config.language, review_days=set(reviewed))
         return {"recent_html": site.entries_html(recent_notes), "calendar": calendar,
                 "calendar_svg": Markup(calendar.svg), "categories": categories}
 
-    site.page("", "home.html", title=site.config.title, key=(site.keys(recent_notes), dates, categories),
+    site.page("", "home.html", title=site.config.title, key=(site.keys(recent_notes), dates, categories, reviewed),
               context=context)
     site.page("search/", "search.html", title="Search", key=(), context=dict)
     site.page("404.html", "404.html", title="Not found", key=(), context=dict)

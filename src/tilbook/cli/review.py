@@ -1,0 +1,96 @@
+"""`tilbook review`: spaced repetition of the notes, in the terminal or for scripts.
+
+    tilbook review [--limit N] [--category C] [--tag T] [--drafts]   the interactive loop
+    tilbook review --due [--json]                                     what is due now; exit 1 if nothing
+    tilbook review rate NOTE 1-4                                      record one rating
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+import click
+
+from .common import notebook_root
+
+_NAMES = {"1": 1, "2": 2, "3": 3, "4": 4, "again": 1, "hard": 2, "good": 3, "easy": 4}
+
+
+def _now() -> dt.datetime:
+    """Now, with the local UTC offset: the log records the reviewer's own day."""
+    return dt.datetime.now(dt.timezone.utc).astimezone()
+
+
+def _load() -> tuple[Any, Any, Any]:
+    from ..config import CONFIG_NAME, load_config
+    from ..review import load_deck
+
+    root = notebook_root()
+    config = load_config(root / CONFIG_NAME)
+    return root, config, load_deck(root, config)
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z") if moment else None
+
+
+@click.group("review", invoke_without_command=True)
+@click.option("--due", "due_only", is_flag=True, help="Print the notes due now instead of reviewing; exit 1 if none.")
+@click.option("--json", "as_json", is_flag=True, help="With --due: one JSON object per line.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most N notes.")
+@click.option("--category", help="Only notes of this category.")
+@click.option("--tag", help="Only notes with this tag.")
+@click.option("--drafts", is_flag=True, help="Review drafts too.")
+@click.pass_context
+def review(ctx: click.Context, due_only: bool, as_json: bool, limit: int | None, category: str | None,
+           tag: str | None, drafts: bool) -> None:
+    """Review due notes with spaced repetition (FSRS): 1 again, 2 hard, 3 good, 4 easy, s skip, q quit."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from ..review import due_items
+
+    root, config, deck = _load()
+    if deck.unreadable:
+        click.echo(f"warning: {deck.unreadable} unreadable line(s) in review/log.jsonl were skipped", err=True)
+    if not due_only:
+        if as_json:
+            raise click.UsageError("--json goes with --due")
+        from ..review.session import run_session
+        run_session(root, config, deck, _now, limit=limit, category=category, tag=tag, drafts=drafts)
+        return
+    now = _now()
+    items = due_items(deck, config, now, drafts=drafts, category=category, tag=tag, limit=limit)
+    lines = []
+    for item in items:
+        card = item.card
+        row = {"path": item.head.rel, "title": item.head.title, "date": item.head.date.isoformat(),
+               "category": item.head.category, "new": card is None,
+               "due": _iso(card.due if card else now), "state": card.state.name.lower() if card else "new",
+               "stability": round(card.stability, 4) if card and card.stability is not None else None,
+               "retrievability": round(item.retrievability, 4) if item.retrievability is not None else None}
+        if as_json:
+            lines.append(json.dumps(row, ensure_ascii=False))
+        else:
+            lines.append(f"{item.head.rel}  {item.head.title}  ({'new' if card is None else 'due ' + str(row['due'])})")
+    if lines:
+        click.echo("\n".join(lines))  # one write: thousands of echo calls cost more than the rest
+    if not as_json:
+        click.echo(f"{len(items)} due", err=True)
+    sys.exit(0 if items else 1)
+
+
+@review.command("rate")
+@click.argument("note")
+@click.argument("rating", type=click.Choice(sorted(_NAMES), case_sensitive=False), metavar="1-4")
+def rate(note: str, rating: str) -> None:
+    """Record a rating of NOTE (a path): 1/again, 2/hard, 3/good, 4/easy. The note file is not touched."""
+    from ..review import find_head
+    from ..review import rate as record
+    from ..review.schedule import RATINGS
+
+    root, config, deck = _load()
+    head = find_head(deck, root, note)
+    card, _ = record(root, deck, head, _NAMES[rating.lower()], _now())
+    click.echo(f"{head.rel}: {RATINGS[_NAMES[rating.lower()]]} · next due {_iso(card.due)}")

@@ -1,0 +1,18 @@
+"""Spaced repetition over the notebook's notes (`tilbook review`), scheduled by FSRS.
+
+- `tilbook.reviewlog`: the append-only log `review/log.jsonl`, the only state (card state is derived);
+- `heads`: the few fields of every note review reads, cached for a fast `--due`;
+- `identity`: which note a card belongs to after renames and edits;
+- `schedule`: replay through fsrs, the due queue with new notes per day, rating;
+- `session`: the interactive terminal loop (Rich).
+
+Nothing here writes to a note file, and nothing of the review state is published: the site,
+feeds, search index and SQLite export never read the log (the export adds a `reviews` table only
+with `tilbook db --with-reviews`; the home page calendar marks review days only with
+`[review] show_on_site = true`).
+"""
+from __future__ import annotations
+
+from .schedule import Deck, Item, due_items, find_head, load_deck, rate, replay, scheduler
+
+__all__ = ["Deck", "Item", "due_items", "find_head", "load_deck", "rate", "replay", "scheduler"]
