@@ -53,7 +53,7 @@ def test_footnote_refs_inside_code_are_not_references(notebook: Path) -> None:
 
 def test_math_error_names_the_command_and_suggests(notebook: Path) -> None:
     found = note_findings(notebook, "Fine $\\alpha$.\n\n$$\nR = 5\\ohm\n$$\n")
-    assert rules(found) == [("math-error", 8)]
+    assert rules(found) == [("math-error", 9)]  # the line of \ohm inside the $$ block
     assert found[0][2] == "unknown LaTeX command \\ohm (did you mean \\Omega? or define it in [math.macros])"
 
 

@@ -109,7 +109,10 @@ def test_seed_math_macro(notebook: Path, seeds: tuple[Path, Path], tmp_path: Pat
     assert not [w for w in result.warnings if "\\ohm" in w.message]
     import html
     page = html.unescape(next((tmp_path / "after" / "2021" / "11" / "13").glob("*/index.html")).read_text(encoding="utf-8"))
-    assert "<math" in page and "<mi>Ω</mi>" in page and "\\ohm" not in page
+    drawn = re.sub(r'alttext="[^"]*"', "", page)  # alttext keeps the TeX as written
+    assert "<math" in page and "<mi mathvariant=\"normal\">Ω</mi>" in drawn and "\\ohm" not in drawn
+    before = (tmp_path / "before" / "2021" / "11" / "13")
+    assert "<merror><mtext>\\ohm</mtext></merror>" in html.unescape(next(before.glob("*/index.html")).read_text("utf-8"))
     missing = [w for w in result.warnings if w.code == "image-missing"]
     assert len(missing) == 1 and "21-11-14-2.png" in missing[0].message
 

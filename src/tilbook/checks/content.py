@@ -76,8 +76,7 @@ def render_rules(unit: Unit, renderer: Renderer) -> list[Finding]:
     unit.rendered = rendered
     out = []
     for warning in rendered.warnings:
-        rule = "code-language" if warning.code == "code-language" else "math-error"
-        out.append(finding(rule, unit.path, unit.line(warning.line), warning.message))
+        out.append(finding(warning.code, unit.path, unit.line(warning.line), warning.message))
     return out
 
 

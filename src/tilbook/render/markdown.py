@@ -23,7 +23,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from .highlight import highlight
-from .math import MathError, latex_to_mathml, unknown_commands
+from .math import MathProblem, plain_math, render_math
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _UNSAFE_SCHEME = re.compile(r"^(javascript|vbscript|file|data):")
@@ -101,7 +101,8 @@ class Renderer:
         for kind in ("math_inline", "math_inline_double", "math_block", "math_block_label"):
             md.add_render_rule(kind, math)
         self.md = md
-        self._math_cache: dict[tuple[str, bool], tuple[str, list[tuple[str, str | None]], str | None]] = {}
+        self._math_cache: dict[tuple[str, bool], tuple[str, list[MathProblem]]] = {}
+        self._plain_cache: dict[str, str] = {}
         self._code_cache: dict[tuple[str, str], tuple[str, bool]] = {}
 
     def render(self, markdown: str, *, id_prefix: str) -> Rendered:
@@ -125,14 +126,19 @@ class Renderer:
                 line = token.map[0] + 1
             if token.type == "heading_open" and token.attrs.get("id"):
                 token.attrSet("id", f"{prefix}-{token.attrs['id']}")
-            elif token.type in ("fence", "code_block", "math_block", "math_block_label"):
+            elif token.type in ("fence", "code_block"):
                 token.meta["line"] = line
                 text.append(token.content.strip())
+            elif token.type in ("math_block", "math_block_label"):
+                token.meta["line"] = line
+                text.append(self.plain(token.content))
             elif token.type == "inline" and token.children:
                 words: list[str] = []
                 for child in token.children:
-                    if child.type in ("text", "code_inline", "math_inline", "math_inline_double"):
+                    if child.type in ("text", "code_inline"):
                         words.append(child.content)
+                    elif child.type in ("math_inline", "math_inline_double"):
+                        words.append(self.plain(child.content))
                     elif child.type in ("softbreak", "hardbreak"):
                         words.append(" ")
                     elif child.type == "image":
@@ -165,22 +171,21 @@ class Renderer:
                                                  "(use a Pygments name such as python, bash, text)"))
         return html
 
+    def plain(self, tex: str) -> str:
+        """The formula's plain form (cached: the same formulas recur across notes)."""
+        if tex not in self._plain_cache:
+            self._plain_cache[tex] = plain_math(tex)
+        return self._plain_cache[tex]
+
     def _math(self, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
         token = tokens[idx]
         display = token.type.startswith("math_block") or token.type == "math_inline_double"
         key = (token.content, display)
         if key not in self._math_cache:
-            unknown = unknown_commands(token.content, self.macros)
-            try:
-                self._math_cache[key] = (latex_to_mathml(token.content, display=display, macros=self.macros), unknown, None)
-            except MathError as exc:
-                self._math_cache[key] = (f'<code class="math-error">{escape(token.content)}</code>', unknown, str(exc))
-        html, unknown, error = self._math_cache[key]
+            self._math_cache[key] = render_math(token.content, display=display, macros=self.macros)
+        html, problems = self._math_cache[key]
         line = token.meta.get("line", 1)
-        for command, suggestion in unknown:
-            hint = f"did you mean {suggestion}? " if suggestion else ""
-            env["warnings"].append(RenderWarning(line, "math-unknown-command",
-                                                 f"unknown LaTeX command {command} ({hint}or define it in [math.macros])"))
-        if error:
-            env["warnings"].append(RenderWarning(line, "math-error", f"LaTeX does not parse: {error}"))
+        for problem in problems:
+            at = line + token.content.count("\n", 0, problem.offset)  # the line of the command at fault
+            env["warnings"].append(RenderWarning(at, "math-error", problem.message))
         return html + "\n" if display else html

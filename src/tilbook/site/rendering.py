@@ -19,7 +19,7 @@ from ..parallel import split_for_workers, worker_count
 from ..render.markdown import Renderer, Rendered, RenderWarning
 from ..search.tokens import terms
 
-RENDER_CACHE_VERSION = 3
+RENDER_CACHE_VERSION = 4  # 4: KaTeX + MathML Core math, plain math in text
 PARALLEL_THRESHOLD = 64
 """Fewer uncached notes than this render in-process: starting workers costs more (env TILBOOK_PARALLEL_THRESHOLD)."""
 
