@@ -49,6 +49,9 @@ _HOLES = {  # letters that Unicode encodes in Letterlike Symbols instead
 _ALIASES = {"sans-serif-bold": "bold-sans-serif", "bold-sans-serif-italic": "sans-serif-bold-italic"}
 _VARIANT_LEAF = re.compile(r'<(mi|mn|mo|mtext)((?: [a-z-]+="[^"]*")*?) mathvariant="([a-z-]+)"([^>]*)>([^<]*)</\1>')
 _ALIGN = {"left": "l", "right": "r", "center": "c"}
+COLORS = frozenset("red blue green orange purple gray grey black brown teal magenta".split())
+"""Colours `\\color` may use: drawn by classes in the theme's CSS (no style attributes under the
+site's Content-Security-Policy)."""
 _ENCLOSE = {"box": "box", "updiagonalstrike": "strike-up", "downdiagonalstrike": "strike-down",
             "horizontalstrike": "strike-h"}
 
@@ -123,6 +126,34 @@ def _table(match: re.Match[str]) -> str:
     return f"<MTABLE{tight}>{rows_html}</MTABLE>"  # upper case: done, for the enclosing table's pass
 
 
+_TAG = re.compile(r"<(/?)([a-z]+)([^>]*)>")
+_TOKEN_ELEMENTS = ("mi", "mn", "mo", "ms", "mtext")
+
+
+def _unwrap_token_elements(inner: str) -> str:
+    """A token element holding elements (KaTeX writes `<mo><mover>…</mover></mo>` for `\\overset`)
+    becomes an `<mrow>`: an HTML parser reads what is inside `<mo>` as HTML, not MathML."""
+    out: list[str] = []
+    stack: list[str] = []
+    last = 0
+    matches = list(_TAG.finditer(inner))
+    for index, match in enumerate(matches):
+        closing, name, attrs = match.groups()
+        out.append(inner[last:match.start()])
+        last = match.end()
+        if closing:
+            out.append(f"</{stack.pop()}>")
+            continue
+        following = matches[index + 1] if index + 1 < len(matches) else None
+        holds_element = (name in _TOKEN_ELEMENTS and following is not None and following.start() == match.end()
+                         and not following.group(1))
+        renamed = "mrow" if holds_element else name
+        stack.append(renamed)
+        out.append(f"<{renamed}{attrs if not holds_element else ''}>")
+    out.append(inner[last:])
+    return "".join(out)
+
+
 def core(katex_html: str, *, tex: str, display: bool) -> str:
     """KaTeX's `output: "mathml"` string → a `<math>` element in MathML Core."""
     inner = katex_html
@@ -136,6 +167,17 @@ def core(katex_html: str, *, tex: str, display: bool) -> str:
     inner = inner.replace(f'<mstyle mathcolor="{UNKNOWN_COLOR}">', "<merror>")
     inner = re.sub(r"<merror>(<mtext>[^<]*</mtext>)</mstyle>", r"<merror>\1</merror>", inner)
     inner = _VARIANT_LEAF.sub(_variant_leaf, inner)
+    # `\\lVert x \\rVert`: bars KaTeX made delimiters are fences, not the relation ∥ with its spaces
+    inner = re.sub(r'<mo (stretchy="false"|fence="true")>([∥∣])</mo>', r'<mo \1 lspace="0em" rspace="0em">\2</mo>', inner)
+    if re.search(r"<(?:mi|mn|mo|ms|mtext)(?: [^>]*)?><", inner):
+        inner = _unwrap_token_elements(inner)
+    inner = re.sub(r'<mspace mathbackground="[^"]*" width="0em"', '<mspace width="0em"', inner)  # a strut
+    if "mathbackground=" in inner:
+        raise CoreError("a coloured background has no MathML Core form")
+    for color in set(re.findall(r'mathcolor="([^"]*)"', inner)):
+        if color not in COLORS:
+            raise CoreError(f"colour {color} is not one of {', '.join(sorted(COLORS))}")
+        inner = inner.replace(f'mathcolor="{color}"', f'class="color-{color}"')
     if re.search(r'mathvariant="(?!normal")', inner):
         raise CoreError("a letter style KaTeX set on a group has no MathML Core form")
     while "<mtable" in inner:  # innermost first

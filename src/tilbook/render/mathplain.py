@@ -5,6 +5,7 @@ titles, search results, excerpts (`\\sigma(z)_i = \\frac{e^{z_i}}{\\sum_j e^{z_j
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .mathcore import CoreError, styled
 
@@ -145,11 +146,14 @@ class _Reader:
             return f"C({self.argument()}, {self.argument()})"
         if name == "sqrt":
             self.skip_space()
-            if self.at < len(self.tokens) and self.tokens[self.at] == "[":
-                index = self.tokens.index("]", self.at) if "]" in self.tokens[self.at:] else self.at
-                self.at = index + 1
+            root = "√"
+            if self.at < len(self.tokens) and self.tokens[self.at] == "[" and "]" in self.tokens[self.at:]:
+                end = self.tokens.index("]", self.at)
+                index = "".join(self.tokens[self.at + 1:end]).strip()
+                root = {"3": "∛", "4": "∜"}.get(index, f"{index}√")
+                self.at = end + 1
             inner = self.argument()
-            return f"√{inner}" if len(inner) == 1 else f"√({inner})"
+            return f"{root}{inner}" if len(inner) == 1 else f"{root}({inner})"
         if name in ("begin", "end"):
             environment = self.raw_group()
             if name == "begin" and environment == "array":
@@ -174,7 +178,7 @@ def plain_math(tex: str) -> str:
     out = []
     while (token := reader.next()) is not None:
         out.append(reader.one(token))
-    return " ".join("".join(out).split())
+    return unicodedata.normalize("NFC", " ".join("".join(out).split()))
 
 
 _INLINE_MATH = re.compile(r"(?<![\\$])\$(?=[^\s$])((?:[^$\\\n]|\\.)*?[^\s\\$])\$(?![$\d])|(?<![\\$])\$(?=[^\s$])(\S)\$(?![$\d])")
