@@ -73,6 +73,19 @@ def test_prices_are_not_math(notebook: Path) -> None:
     assert note_findings(notebook, "It costs $5 and $10, not \\ohm.\n") == []
 
 
+def test_a_formula_kept_text_by_a_stray_space_is_reported_and_fixed(notebook: Path) -> None:
+    body = ("Prices $5 and $10 stay text.\n\nThe pseudo-inverse is\n$A^+ = V \\Sigma^+ U^\\top $ here,"
+            " `$x^2 $` in code.\n")
+    found = note_findings(notebook, body)
+    assert found == [("math-delimiter", 9, "`$A^+ = V \\Sigma^+ U^\\top $` is shown as text, not math: the space "
+                      "inside the dollars stops it; write `$A^+ = V \\Sigma^+ U^\\top$` (--fix does this)")]
+    changes = fix(Target(notebook, True))
+    assert [c.line for c in changes] == [9]
+    text = (notebook / "notes/2024/2024-01-02-t.md").read_text(encoding="utf-8")
+    assert "$A^+ = V \\Sigma^+ U^\\top$ here, `$x^2 $` in code." in text
+    assert note_findings(notebook, text.split("---\n", 2)[2]) == []
+
+
 def test_image_missing_and_present(notebook: Path) -> None:
     (notebook / "notes/2024").mkdir(parents=True, exist_ok=True)
     (notebook / "notes/2024/here.png").write_bytes(b"\x89PNG")

@@ -10,6 +10,7 @@ DEFAULT_SEVERITY = {
     "footnote-undefined": "error",
     "footnote-unused": "warning",
     "math-error": "error",
+    "math-delimiter": "warning",
     "image-missing": "error",
     "link-broken": "warning",
     "category-inconsistent": "warning",

@@ -22,6 +22,9 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from ..mdtext import without_code_spans
+from .delimiters import message as delimiter_message
+from .delimiters import stray_spaces
 from .highlight import highlight
 from .math import MathProblem, plain_math, render_math
 
@@ -111,7 +114,7 @@ class Renderer:
         images: list[tuple[str, int]] = []
         links: list[tuple[str, int]] = []
         text_parts: list[str] = []
-        self._annotate(tokens, id_prefix, images, links, text_parts)
+        self._annotate(tokens, id_prefix, images, links, text_parts, env["warnings"])
         html = self.md.renderer.render(tokens, self.md.options, env)
         warnings = sorted(env["warnings"], key=lambda w: (w.line, w.code, w.message))
         return Rendered(html=html, text="\n".join(p for p in text_parts if p), warnings=tuple(warnings),
@@ -119,7 +122,7 @@ class Renderer:
 
     # --- one walk over the tokens: lines for inline tokens, ids, local refs, plain text ----------
     def _annotate(self, tokens: Sequence[Token], prefix: str, images: list[tuple[str, int]],
-                  links: list[tuple[str, int]], text: list[str]) -> None:
+                  links: list[tuple[str, int]], text: list[str], warnings: list[RenderWarning]) -> None:
         line = 1
         for token in tokens:
             if token.map:
@@ -133,6 +136,12 @@ class Renderer:
                 token.meta["line"] = line
                 text.append(self.plain(token.content))
             elif token.type == "inline" and token.children:
+                if "$" in token.content:
+                    masked = without_code_spans(token.content)
+                    for stray in stray_spaces(masked):
+                        pair = token.content[stray.start:stray.end]
+                        warnings.append(RenderWarning(line + token.content.count("\n", 0, stray.start),
+                                                      "math-delimiter", delimiter_message(pair, stray.fixed)))
                 words: list[str] = []
                 for child in token.children:
                     if child.type in ("text", "code_inline"):
