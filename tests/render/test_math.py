@@ -8,7 +8,7 @@ import pytest
 
 from tests.render.gallery import GALLERY, GALLERY_MACROS
 from tilbook.render.math import plain_math, render_math
-from tilbook.render.mathplain import plain_text
+from tilbook.render.mathplain import text_with_plain_math
 
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
 CORE_ELEMENTS = set("math mi mn mo ms mtext mspace mrow mfrac msqrt mroot mstyle merror mpadded mphantom msub msup "
@@ -139,4 +139,4 @@ def test_plain_math(tex: str, plain: str) -> None:
 
 
 def test_plain_text_replaces_formulas_but_not_prices() -> None:
-    assert plain_text(r"$\sigma(z)$ 는 softmax, $5 and $10") == "σ(z) 는 softmax, $5 and $10"
+    assert text_with_plain_math(r"$\sigma(z)$ 는 softmax, $5 and $10") == "σ(z) 는 softmax, $5 and $10"

@@ -21,7 +21,7 @@ from html import escape
 from typing import Any
 
 from .mathcore import UNKNOWN_COLOR, CoreError, core
-from .mathplain import KNOWN_COMMANDS, SYMBOLS, plain_math
+from .mathplain import INLINE_MATH, KNOWN_COMMANDS, SYMBOLS, plain_math, text_with_plain_math
 
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 _UNDEFINED = re.compile(r"Undefined control sequence: (\\[A-Za-z]+|\\.)")
@@ -181,6 +181,18 @@ def to_mathml(tex: str, *, display: bool, macros: Mapping[str, str]) -> str:
     return html
 
 
+def text_with_mathml(text: str, *, macros: Mapping[str, str]) -> str:
+    """HTML of a one-line text (a title) whose `$…$` formulas are MathML; a formula with a
+    problem shows its plain form (the note's body, where it comes from, reports it)."""
+    out, last = [], 0
+    for match in INLINE_MATH.finditer(text):
+        tex = match.group(1) or match.group(2)
+        html, problems = render_math(tex, display=False, macros=macros)
+        out.append(escape(text[last:match.start()]) + (escape(plain_math(tex)) if problems else html))
+        last = match.end()
+    return "".join(out) + escape(text[last:])
+
+
 def expand_macros(latex: str, macros: Mapping[str, str]) -> str:
     """Replace `\\name` (the whole command name) by its configured LaTeX (macros without
     arguments; `check --fix` writes them out so the text renders in tools without tilbook.toml)."""
@@ -190,5 +202,5 @@ def expand_macros(latex: str, macros: Mapping[str, str]) -> str:
                         else m.group(0), latex)
 
 
-__all__ = ["MathError", "MathProblem", "expand_macros", "plain_math", "render_math", "suggest", "to_mathml",
-           "unknown_message"]
+__all__ = ["MathError", "MathProblem", "expand_macros", "plain_math", "render_math", "suggest", "text_with_mathml",
+           "text_with_plain_math", "to_mathml", "unknown_message"]

@@ -181,11 +181,11 @@ def plain_math(tex: str) -> str:
     return unicodedata.normalize("NFC", " ".join("".join(out).split()))
 
 
-_INLINE_MATH = re.compile(r"(?<![\\$])\$(?=[^\s$])((?:[^$\\\n]|\\.)*?[^\s\\$])\$(?![$\d])|(?<![\\$])\$(?=[^\s$])(\S)\$(?![$\d])")
+INLINE_MATH = re.compile(r"(?<![\\$])\$(?=[^\s$])((?:[^$\\\n]|\\.)*?[^\s\\$])\$(?![$\d])|(?<![\\$])\$(?=[^\s$])(\S)\$(?![$\d])")
 
 
-def plain_text(text: str) -> str:
+def text_with_plain_math(text: str) -> str:
     """Text whose `$…$` formulas are in plain form (titles, excerpts)."""
     if "$" not in text:
         return text
-    return _INLINE_MATH.sub(lambda m: plain_math(m.group(1) or m.group(2)), text)
+    return INLINE_MATH.sub(lambda m: plain_math(m.group(1) or m.group(2)), text)

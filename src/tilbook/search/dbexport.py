@@ -17,6 +17,7 @@ from .. import __version__
 from ..errors import UsageError
 from ..model import Notebook
 from ..notes import cache_dir
+from ..render.mathplain import text_with_plain_math
 from ..site.plan import make_plan
 from ..site.rendering import RenderCache, RenderJob, job_key, render_all, settings_key
 from .tokens import bigram_text
@@ -64,7 +65,7 @@ def export_database(notebook: Notebook, target: Path, *, drafts: bool = False) -
                 note = planned.note
                 search_text = bigram_text(output.text + " " + " ".join(note.tags))
                 con.execute("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                            (number, note.date.isoformat(), note.category, config.emoji(note.category), note.title,
+                            (number, note.date.isoformat(), note.category, config.emoji(note.category), text_with_plain_math(note.title),
                              note.slug, planned.url, note.rel, int(note.draft), json.dumps(list(note.tags), ensure_ascii=False),
                              note.body, output.html, output.text, search_text))
                 con.executemany("INSERT OR IGNORE INTO note_tags VALUES (?, ?)", [(number, t) for t in note.tags])

@@ -1,0 +1,54 @@
+"""Math outside a note's body: the `<h1>` draws it as MathML; `<title>`, list excerpts, feed titles
+and the search index show a plain form, never a `$` or a `\\command`; feeds carry MathML with alttext."""
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from tests.conftest import write_note
+from tilbook.site.build import build_site
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+HEAD = "---\ndate: 2024-03-0{day}\ncategory: ML\n---\n"
+SOFTMAX = "$\\sigma(z)_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}$ 는 확률을 돌려주는 함수. 합은 1이다.\n"
+NORMAL = "표준 정규분포 $\\mathcal N (0, 1)$ 에서 한 점의 확률은 0 이다.\n\n$$\na \\\\ b\n$$\n"
+PLAIN_SOFTMAX = "σ(z)_i = e^{z_i}/∑_j e^{z_j} 는 확률을 돌려주는 함수"
+
+
+def build(notebook: Path, tmp_path: Path) -> Path:
+    config = notebook / "tilbook.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("[categories]", '[categories]\n"ML" = "🤖"'),
+                      encoding="utf-8")
+    write_note(notebook, "2024/2024-03-01-softmax.md", HEAD.format(day=1) + SOFTMAX)
+    write_note(notebook, "2024/2024-03-02-normal.md", HEAD.format(day=2) + NORMAL)
+    out = tmp_path / "site"
+    result = build_site(notebook, out, workers=1)
+    assert [w for w in result.warnings if w.code.startswith("math")] == []
+    return out
+
+
+def test_titles_excerpts_feeds_and_search_show_math_readably(notebook: Path, tmp_path: Path) -> None:
+    out = build(notebook, tmp_path)
+    page = next((out / "2024" / "03" / "01").glob("*/index.html")).read_text(encoding="utf-8")
+    title = html.unescape(re.search(r"<title>(.*?)</title>", page).group(1))
+    assert title.startswith(PLAIN_SOFTMAX)
+    h1 = re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)
+    assert h1.startswith('<math xmlns="http://www.w3.org/1998/Math/MathML" alttext="\\sigma(z)_i = ')
+    assert "<mfrac>" in h1 and h1.endswith("</math> 는 확률을 돌려주는 함수.")
+
+    home = html.unescape((out / "index.html").read_text(encoding="utf-8"))
+    assert "표준 정규분포 𝒩 (0, 1) 에서 한 점의 확률은 0 이다." in home and PLAIN_SOFTMAX in home
+    assert "\\mathcal" not in home and "\\sigma" not in home and "$" not in home
+
+    feed = ET.parse(out / "feed.xml").getroot()
+    entries = {e.find(f"{ATOM}title").text: e.find(f"{ATOM}content").text for e in feed.iter(f"{ATOM}entry")}
+    softmax_title = next(t for t in entries if t.startswith("σ"))
+    assert softmax_title.startswith(PLAIN_SOFTMAX)
+    maths = re.findall(r"<math [^>]*>", "".join(entries.values()))
+    assert len(maths) == 3 and all('alttext="' in m for m in maths)
+    assert "$" not in "".join(entries) and "\\" not in "".join(entries)
+
+    index = "".join(p.read_text(encoding="utf-8") for p in (out / "search").rglob("*.json"))
+    assert PLAIN_SOFTMAX in index and "\\\\sigma" not in index
