@@ -1,5 +1,6 @@
 """One configured markdown-it pipeline for notes: CommonMark + tables, strikethrough, task lists,
-footnotes scoped to the note, `$…$`/`$$…$$` math as MathML, Pygments code, Hangul heading ids.
+footnotes scoped to the note, `$…$`/`$$…$$` math as MathML Core, bare URLs as links, Pygments code,
+Hangul heading ids.
 
 Problems in a note's content (unknown LaTeX commands, unknown code languages) are warnings with
 the line, never exceptions: a page always builds.
@@ -76,8 +77,12 @@ class Renderer:
 
     def __init__(self, *, macros: Mapping[str, str] | None = None, allow_html: bool = False) -> None:
         self.macros = dict(macros or {})
-        md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
-        md.enable(["table", "strikethrough"])
+        md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False, "linkify": True})
+        md.enable(["table", "strikethrough", "linkify"])
+        # bare http(s)/ftp/mailto URLs become links, as GFM autolinking made them on the blog; not
+        # `main.py` or `tilbook.toml` (linkify-it's fuzzy links would take `.py` for a domain)
+        assert md.linkify is not None  # linkify-it-py is a dependency
+        md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
         md.use(front_matter_plugin).use(footnote_plugin).use(tasklists_plugin)
         md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True, allow_labels=False)
         md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
