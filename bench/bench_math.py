@@ -25,7 +25,7 @@ sys.path.insert(0, str(HERE.parent))
 from tests.render.gallery import GALLERY, GALLERY_MACROS  # noqa: E402
 
 SEEDS = HERE.parent.parent / "shared" / "seeds"
-SILENT = re.compile(r'mathvariant="(?!normal")|linebreak=|<mo\s*/>|<mo></mo>|<mi>ohm</mi>')
+SILENT = re.compile(r'mathvariant="(?!normal")|linebreak=|<mo\s*/>|<mo></mo>|<mi>ohm</mi>|<menclose')
 
 
 def seed_formulas() -> list[tuple[str, bool]]:

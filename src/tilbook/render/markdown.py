@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -72,6 +72,19 @@ def is_local(url: str) -> bool:
     return bool(url) and not _SCHEME.match(url) and not url.startswith(("/", "#", "//"))
 
 
+def _memo(function: Callable[[str], str]) -> Callable[[str], str]:
+    """`function` remembering its answers: markdown-it normalises every link's URL and text
+    (percent-encoding, punycode), and notes link the same references again and again."""
+    answers: dict[str, str] = {}
+
+    def remembered(text: str) -> str:
+        if text not in answers:
+            answers[text] = function(text)
+        return answers[text]
+
+    return remembered
+
+
 class Renderer:
     """Create once, call `render` for each note (the parser and caches are reused)."""
 
@@ -89,6 +102,8 @@ class Renderer:
         md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True, allow_labels=False)
         md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
         md.validateLink = is_safe_link  # type: ignore[method-assign]
+        md.normalizeLink = _memo(md.normalizeLink)  # type: ignore[method-assign,assignment]
+        md.normalizeLinkText = _memo(md.normalizeLinkText)  # type: ignore[method-assign,assignment]
         # markdown-it binds render rules to its renderer, so they reach this object by closure
         def fence(_renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
             return self._fence(tokens, idx, options, env)
