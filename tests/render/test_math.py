@@ -140,3 +140,17 @@ def test_plain_math(tex: str, plain: str) -> None:
 
 def test_plain_text_replaces_formulas_but_not_prices() -> None:
     assert text_with_plain_math(r"$\sigma(z)$ 는 softmax, $5 and $10") == "σ(z) 는 softmax, $5 and $10"
+
+
+def _render_in_child(tex: str) -> str:
+    return render_math(tex, display=False, macros={})[0]
+
+
+def test_a_forked_worker_renders_after_the_parent_did() -> None:
+    """Builds render in forked workers; KaTeX's runtime, made in the parent, works in the child."""
+    import multiprocessing
+
+    parent = render_math(r"\mathbb{R}", display=False, macros={})[0]
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        child = pool.apply(_render_in_child, (r"\mathbb{R}",))
+    assert child == parent and "<mi>ℝ</mi>" in child

@@ -52,3 +52,12 @@ def test_titles_excerpts_feeds_and_search_show_math_readably(notebook: Path, tmp
 
     index = "".join(p.read_text(encoding="utf-8") for p in (out / "search").rglob("*.json"))
     assert PLAIN_SOFTMAX in index and "\\\\sigma" not in index
+
+
+def test_build_reports_a_formula_kept_text_by_a_space(notebook: Path, tmp_path: Path) -> None:
+    write_note(notebook, "2024/2024-03-03-pinv.md",
+               "---\ndate: 2024-03-03\ncategory: CS\ntitle: Pseudo-inverse\n---\nPrices $5 and $10.\n\n"
+               "So $A^+ = V \\Sigma^+ U^\\top $ holds.\n")
+    result = build_site(notebook, tmp_path / "site", workers=1)
+    found = [(w.path, w.line, w.code) for w in result.warnings if w.code.startswith("math")]
+    assert found == [("notes/2024/2024-03-03-pinv.md", 8, "math-delimiter")]
