@@ -97,3 +97,11 @@ def test_code_keeps_every_character(notebook: Path) -> None:
     assert dates(notebook, '"-> Option"') == ["2024-03-01"]
     assert dates(notebook, "Option<T>의") == ["2024-03-01"]
     assert dates(notebook, "**일찍**") == []  # markup is not text
+
+
+def test_results_show_formulas_in_plain_form(seeded: Path) -> None:
+    con = connect(seeded)
+    refresh(con, load_notebook(seeded))
+    hits = search(con, "continuous distribution", limit=5)
+    assert len(hits) == 1 and "𝒩 (0, 1)" in hits[0].snippet.replace("<mark>", "").replace("</mark>", "")
+    assert "\\mathcal" not in hits[0].snippet and "$" not in hits[0].snippet
