@@ -129,6 +129,7 @@ GALLERY: list[tuple[str, bool]] = [
     (r"\begin{vmatrix} a & b \\ c & d \end{vmatrix} = ad - bc", True),
     (r"\begin{array}{cc|c} 1 & 2 & 3 \\ 4 & 5 & 6 \end{array}", True),
     (r"\begin{array}{lr} \text{left} & \text{right} \end{array}", True),
+    (r"\begin{array}{|c|c|} \hline a & b \\ \hline c & d \\ \hline \end{array}", True),
     (r"A = \begin{pmatrix} a_{11} & \cdots & a_{1n} \\ \vdots & \ddots & \vdots \\ a_{m1} & \cdots & a_{mn} \end{pmatrix}", True),
     # a top-level \\ (rows without an environment)
     (r"A x = b \\ U \Sigma V^\top x = b", True),

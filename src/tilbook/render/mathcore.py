@@ -53,7 +53,7 @@ COLORS = frozenset("red blue green orange purple gray grey black brown teal mage
 """Colours `\\color` may use: drawn by classes in the theme's CSS (no style attributes under the
 site's Content-Security-Policy)."""
 _ENCLOSE = {"box": "box", "updiagonalstrike": "strike-up", "downdiagonalstrike": "strike-down",
-            "horizontalstrike": "strike-h"}
+            "horizontalstrike": "strike-h", "top": "top", "bottom": "bottom", "left": "left", "right": "right"}
 
 
 class CoreError(Exception):
