@@ -2,13 +2,15 @@
 """Math renderer candidates on real formulas (run by hand; figures in README "Math"):
 
     .venv/bin/python bench/bench_math.py [--temml DIR]
+    PYTHONPATH=/tmp/temml/py .venv/bin/python bench/bench_math.py --temml /tmp/temml   # as measured
 
 Formulas: the seed posts' (../shared/seeds) and tests/render/gallery.py. For each candidate:
 milliseconds per formula (median of 5 passes, no cache), how many it rejects, and how many of
 its outputs a browser draws wrong without a word (MathML that MathML Core ignores: `mathvariant`
 other than normal, `linebreak`, an empty `<mo/>`, or an unknown command kept as letters).
 `--temml DIR` is an unpacked `npm pack temml` (package/dist/temml.min.js), run in the `quickjs`
-PyPI package's QuickJS; skipped without it.
+PyPI package's QuickJS (`pip install --target /tmp/temml/py quickjs`: pykatex installs a `quickjs`
+folder of C sources that shadows it otherwise); skipped without it.
 """
 from __future__ import annotations
 
@@ -48,13 +50,15 @@ def expand(tex: str) -> str:
 
 
 def candidates(temml_dir: Path | None) -> dict[str, Callable[[str, bool], str]]:
-    import latex2mathml.converter
     import pykatex
-    out: dict[str, Callable[[str, bool], str]] = {
-        "latex2mathml": lambda tex, d: latex2mathml.converter.convert(tex, display="block" if d else "inline"),
-        "pykatex": lambda tex, d: pykatex.renderToString(tex, output=pykatex.OUTPUT_MATHML, displayMode=d,
-                                                         throwOnError=True, strict=pykatex.STRICT_IGNORE),
-    }
+    out: dict[str, Callable[[str, bool], str]] = {}
+    try:  # tilbook's renderer before issue 13; `pip install latex2mathml` to compare
+        import latex2mathml.converter
+        out["latex2mathml"] = lambda tex, d: latex2mathml.converter.convert(tex, display="block" if d else "inline")
+    except ImportError:
+        print("latex2mathml is not installed: skipped")
+    out["pykatex"] = lambda tex, d: pykatex.renderToString(tex, output=pykatex.OUTPUT_MATHML, displayMode=d,
+                                                           throwOnError=True, strict=pykatex.STRICT_IGNORE)
     from tilbook.render.math import to_mathml
     out["tilbook (pykatex + Core pass)"] = lambda tex, d: to_mathml(tex, display=d, macros={})
     if temml_dir:
