@@ -61,3 +61,22 @@ def test_build_reports_a_formula_kept_text_by_a_space(notebook: Path, tmp_path: 
     result = build_site(notebook, tmp_path / "site", workers=1)
     found = [(w.path, w.line, w.code) for w in result.warnings if w.code.startswith("math")]
     assert found == [("notes/2024/2024-03-03-pinv.md", 8, "math-delimiter")]
+
+
+def test_build_and_check_name_an_unknown_command_alike(notebook: Path, tmp_path: Path) -> None:
+    from tilbook.checks import Target, run_checks
+    write_note(notebook, "2024/2024-03-04-ohm.md",
+               "---\ndate: 2024-03-04\ncategory: CS\ntitle: Resistance\n---\nOhm's law:\n\n$$\nV = IR\\\\\nR = 5\\ohm\n$$\n")
+    result = build_site(notebook, tmp_path / "site", workers=1)
+    built = [(w.path, w.line, w.code, w.message) for w in result.warnings if w.code.startswith("math")]
+    checked = [(f.path, f.line, f.rule, f.message) for f in run_checks(Target(notebook, True)) if f.rule.startswith("math")]
+    message = "unknown LaTeX command \\ohm (did you mean \\Omega? or define it in [math.macros])"
+    assert built == [("notes/2024/2024-03-04-ohm.md", 10, "math-error", message)]
+    assert [c[1:] for c in checked] == [(10, "math-error", message)]
+
+
+def test_a_derived_title_is_never_cut_inside_a_formula() -> None:
+    from tilbook.notes import derive_title
+    body = "Here we write " + "many words " * 5 + "$\\frac{a + b}{c + d} = \\sum_{i=1}^{n} x_i$ and more words after it."
+    title = derive_title(body, limit=70)
+    assert title.endswith("\\sum_{i=1}^{n} x_i$…") and title.count("$") == 2
