@@ -17,3 +17,13 @@ def test_bare_urls_are_links_but_not_in_code_or_file_names() -> None:
 def test_a_bare_javascript_url_stays_text() -> None:
     html = Renderer().render("Do not click javascript:alert(1) or vbscript:x.\n", id_prefix="n").html
     assert html == "<p>Do not click javascript:alert(1) or vbscript:x.</p>\n"
+
+
+def test_a_url_seen_before_is_linked_the_same_whatever_follows() -> None:
+    renderer = Renderer()
+    first = renderer.render("At https://example.org/x. Then https://example.org/x, and https://example.org/x)\n",
+                            id_prefix="a").html
+    again = Renderer().render("At https://example.org/x. Then https://example.org/x, and https://example.org/x)\n",
+                              id_prefix="a").html
+    assert first == again
+    assert first.count('<a href="https://example.org/x">https://example.org/x</a>') == 3

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -32,6 +32,8 @@ from .math import MathProblem, plain_math, render_math
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _UNSAFE_SCHEME = re.compile(r"^(javascript|vbscript|file|data):")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+_WHITESPACE = re.compile(r"\s")
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +74,13 @@ def is_local(url: str) -> bool:
     return bool(url) and not _SCHEME.match(url) and not url.startswith(("/", "#", "//"))
 
 
-def _memo(function: Callable[[str], str]) -> Callable[[str], str]:
-    """`function` remembering its answers: markdown-it normalises every link's URL and text
-    (percent-encoding, punycode), and notes link the same references again and again."""
-    answers: dict[str, str] = {}
+def _memo(function: Callable[[str], _T]) -> Callable[[str], _T]:
+    """`function` remembering its answers: markdown-it matches and normalises every link's URL
+    and text (linkify-it's regular expressions, percent-encoding, punycode), and notes link the
+    same references again and again."""
+    answers: dict[str, _T] = {}
 
-    def remembered(text: str) -> str:
+    def remembered(text: str) -> _T:
         if text not in answers:
             answers[text] = function(text)
         return answers[text]
@@ -98,6 +101,15 @@ class Renderer:
         assert md.linkify is not None  # linkify-it-py is a dependency
         md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
         md.core.ruler.disable("linkify")
+        match_at_start = md.linkify.match_at_start
+
+        def url_at_start(text: str) -> Any:
+            """linkify-it's match for the URL `text` starts with, looked up once per URL (a URL
+            ends at white space, so the text after it cannot change the match)."""
+            return remembered_url(_WHITESPACE.split(text, 1)[0])
+
+        remembered_url = _memo(match_at_start)
+        md.linkify.match_at_start = url_at_start  # type: ignore[method-assign]
         md.use(front_matter_plugin).use(footnote_plugin).use(tasklists_plugin)
         md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True, allow_labels=False)
         md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
