@@ -21,9 +21,7 @@ def test_a_bare_javascript_url_stays_text() -> None:
 
 def test_a_url_seen_before_is_linked_the_same_whatever_follows() -> None:
     renderer = Renderer()
-    first = renderer.render("At https://example.org/x. Then https://example.org/x, and https://example.org/x)\n",
-                            id_prefix="a").html
-    again = Renderer().render("At https://example.org/x. Then https://example.org/x, and https://example.org/x)\n",
-                              id_prefix="a").html
-    assert first == again
+    text = "At https://example.org/x. Then https://example.org/x, and (https://example.org/x)\n"
+    first = renderer.render(text, id_prefix="a").html  # the later two are answered from memory
     assert first.count('<a href="https://example.org/x">https://example.org/x</a>') == 3
+    assert renderer.render(text, id_prefix="a").html == first
