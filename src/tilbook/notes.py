@@ -95,7 +95,12 @@ def derive_title(body: str, limit: int = TITLE_LENGTH) -> str:
     sentence = text[: match.start()] if match else text
     if len(sentence) > limit:
         cut = sentence[:limit]
-        sentence = (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2:] else cut).rstrip(" ,.:;") + "…"
+        close = sentence.find("$", limit)
+        if cut.count("$") % 2 and close > 0:  # never cut inside a formula
+            cut = sentence[:close + 1]
+        elif " " in cut[limit // 2:] and cut.rsplit(" ", 1)[0].count("$") % 2 == 0:
+            cut = cut.rsplit(" ", 1)[0]
+        sentence = cut.rstrip(" ,.:;") + "…"
     return sentence.translate(_SENTENCE_MARKS_BACK) or "Untitled note"
 
 

@@ -54,7 +54,7 @@ def test_footnote_refs_inside_code_are_not_references(notebook: Path) -> None:
 
 def test_math_error_names_the_command_and_suggests(notebook: Path) -> None:
     found = note_findings(notebook, "Fine $\\alpha$.\n\n$$\nR = 5\\ohm\n$$\n")
-    assert rules(found) == [("math-error", 8)]
+    assert rules(found) == [("math-error", 9)]  # the line of \ohm inside the $$ block
     assert found[0][2] == "unknown LaTeX command \\ohm (did you mean \\Omega? or define it in [math.macros])"
 
 
@@ -72,6 +72,19 @@ def test_math_that_does_not_parse(notebook: Path) -> None:
 
 def test_prices_are_not_math(notebook: Path) -> None:
     assert note_findings(notebook, "It costs $5 and $10, not \\ohm.\n") == []
+
+
+def test_a_formula_kept_text_by_a_stray_space_is_reported_and_fixed(notebook: Path) -> None:
+    body = ("Prices $5 and $10 stay text.\n\nThe pseudo-inverse is\n$A^+ = V \\Sigma^+ U^\\top $ here,"
+            " `$x^2 $` in code.\n")
+    found = note_findings(notebook, body)
+    assert found == [("math-delimiter", 9, "`$A^+ = V \\Sigma^+ U^\\top $` is shown as text, not math: the space "
+                      "inside the dollars stops it; write `$A^+ = V \\Sigma^+ U^\\top$` (--fix does this)")]
+    changes = fix(Target(notebook, True))
+    assert [c.line for c in changes] == [9]
+    text = (notebook / "notes/2024/2024-01-02-t.md").read_text(encoding="utf-8")
+    assert "$A^+ = V \\Sigma^+ U^\\top$ here, `$x^2 $` in code." in text
+    assert note_findings(notebook, text.split("---\n", 2)[2]) == []
 
 
 def test_image_missing_and_present(notebook: Path) -> None:

@@ -99,3 +99,14 @@ def test_code_keeps_every_character(notebook: Path) -> None:
     assert dates(notebook, '"-> Option"') == ["2024-03-01"]
     assert dates(notebook, "Option<T>의") == ["2024-03-01"]
     assert dates(notebook, "**일찍**") == []  # markup is not text
+
+
+def test_results_show_formulas_in_plain_form(notebook: Path) -> None:
+    write_note(notebook, "2024/2024-03-01-normal.md", "---\ndate: 2024-03-01\ncategory: Math\n---\n"
+               "표준 정규분포 $\\mathcal N (0, 1)$ 에서 뽑은 continuous distribution 의 값.\n")
+    con = connect(notebook)
+    refresh(con, load_notebook(notebook))
+    hits = search(con, "continuous distribution", limit=5)
+    assert len(hits) == 1 and "𝒩 (0, 1)" in hits[0].snippet.replace("<mark>", "").replace("</mark>", "")
+    assert "\\mathcal" not in hits[0].snippet and "$" not in hits[0].snippet
+

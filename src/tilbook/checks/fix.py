@@ -3,6 +3,7 @@
 - `[^ 5]:` → `[^5]:` (footnote labels with spaces);
 - category labels: white space collapsed and trimmed, the lost zero-width joiner restored
   (digest headings), or the table's spelling (a note's `category:` that differs only in case);
+- `$x^2 $` → `$x^2$`: a space inside the dollars that keeps a formula from rendering;
 - commands defined in `[math.macros]` replaced by their definition inside math, so the text also
   renders in tools that do not read tilbook.toml (KaTeX, MathJax on the original blog).
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from ..fsutil import atomic_write
 from ..mdtext import MALFORMED_DEF, fenced_lines, repair_emoji, split_label, without_code_spans
+from ..render.delimiters import stray_spaces
 from ..render.math import expand_macros
 
 _HEADING = re.compile(r"^(#####[ \t]+)(.*)$")
@@ -25,10 +27,6 @@ class Change:
     path: str
     line: int
     what: str
-
-
-def _fix_math(text: str, macros: dict[str, str]) -> str:
-    return _MATH.sub(lambda m: expand_macros(m.group(0), macros), text) if macros else text
 
 
 def fix_text(text: str, shown: str, *, macros: dict[str, str], categories: dict[str, str],
@@ -67,6 +65,9 @@ def fix_text(text: str, shown: str, *, macros: dict[str, str], categories: dict[
                         repaired = table_emoji
                     new = heading.group(1) + f"{repaired} {name}".strip()
             masked = without_code_spans(new)
+            for stray in reversed(stray_spaces(masked)):  # `$x^2 $` → `$x^2$`
+                new = new[:stray.start] + "$" + new[stray.start + 1:stray.end - 1].strip() + "$" + new[stray.end:]
+                masked = without_code_spans(new)
             if macros and "$" in masked:
                 pieces, last = [], 0
                 for span in _MATH.finditer(masked):

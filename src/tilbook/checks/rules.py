@@ -18,7 +18,7 @@ RULES: tuple[Rule, ...] = (
          "a reference with no definition"),
     Rule("footnote-unused", "warning", "note", note.rendered_warnings("footnote-unused", footnote=True),
          "a definition nothing references"),
-    Rule("math-error", "error", "note", note.rendered_warnings("math-error", "math-unknown-command"), "LaTeX that does not render"),
+    Rule("math-error", "error", "note", note.rendered_warnings("math-error"), "LaTeX that does not render"),
     Rule("math-delimiter", "warning", "note", note.rendered_warnings("math-delimiter"),
          "a `$…$` kept from rendering by a space inside the dollars"),
     Rule("code-language", "warning", "note", note.rendered_warnings("code-language"), "a fence language Pygments does not know"),

@@ -1,5 +1,6 @@
 """One configured markdown-it pipeline for notes: CommonMark + tables, strikethrough, task lists,
-footnotes scoped to the note, `$…$`/`$$…$$` math as MathML, Pygments code, Hangul heading ids.
+footnotes scoped to the note, `$…$`/`$$…$$` math as MathML Core, bare URLs as links, Pygments code,
+Hangul heading ids.
 
 Problems in a note's content (unknown LaTeX commands, unknown code languages) are warnings with
 the line, never exceptions: a page always builds.
@@ -8,10 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from html import escape
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -22,13 +22,17 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from ..mdtext import footnote_problems
+from ..mdtext import footnote_problems, without_code_spans
+from .delimiters import message as delimiter_message
+from .delimiters import stray_spaces
 from .highlight import highlight
-from .math import MathError, latex_to_mathml, unknown_commands
+from .math import MathProblem, plain_math, render_math
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _UNSAFE_SCHEME = re.compile(r"^(javascript|vbscript|file|data):")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+_WHITESPACE = re.compile(r"\s")
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,17 +73,48 @@ def is_local(url: str) -> bool:
     return bool(url) and not _SCHEME.match(url) and not url.startswith(("/", "#", "//"))
 
 
+def _memo(function: Callable[[str], _T]) -> Callable[[str], _T]:
+    """`function` remembering its answers: markdown-it matches and normalises every link's URL
+    and text (linkify-it's regular expressions, percent-encoding, punycode), and notes link the
+    same references again and again."""
+    answers: dict[str, _T] = {}
+
+    def remembered(text: str) -> _T:
+        if text not in answers:
+            answers[text] = function(text)
+        return answers[text]
+
+    return remembered
+
+
 class Renderer:
     """Create once, call `render` for each note (the parser and caches are reused)."""
 
     def __init__(self, *, macros: Mapping[str, str] | None = None, allow_html: bool = False) -> None:
         self.macros = dict(macros or {})
-        md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
-        md.enable(["table", "strikethrough"])
+        md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False, "linkify": True})
+        md.enable(["table", "strikethrough", "linkify"])
+        # bare `scheme://…` URLs become links, as GFM autolinking made them on the blog: the inline
+        # linkify rule does that as it parses. The core rule (fuzzy domains, bare e-mail) is off: it
+        # would take `main.py` for a domain, and it cost ~8% of a cold build
+        assert md.linkify is not None  # linkify-it-py is a dependency
+        md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
+        md.core.ruler.disable("linkify")
+        match_at_start = md.linkify.match_at_start
+
+        def url_at_start(text: str) -> Any:
+            """linkify-it's match for the URL `text` starts with, looked up once per URL (a URL
+            ends at white space, so the text after it cannot change the match)."""
+            return remembered_url(_WHITESPACE.split(text, 1)[0])
+
+        remembered_url = _memo(match_at_start)
+        md.linkify.match_at_start = url_at_start  # type: ignore[method-assign]
         md.use(front_matter_plugin).use(footnote_plugin).use(tasklists_plugin)
         md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True, allow_labels=False)
         md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
         md.validateLink = is_safe_link  # type: ignore[method-assign]
+        md.normalizeLink = _memo(md.normalizeLink)  # type: ignore[method-assign,assignment]
+        md.normalizeLinkText = _memo(md.normalizeLinkText)  # type: ignore[method-assign,assignment]
         # markdown-it binds render rules to its renderer, so they reach this object by closure
         def fence(_renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
             return self._fence(tokens, idx, options, env)
@@ -102,7 +137,8 @@ class Renderer:
         for kind in ("math_inline", "math_inline_double", "math_block", "math_block_label"):
             md.add_render_rule(kind, math)
         self.md = md
-        self._math_cache: dict[tuple[str, bool], tuple[str, list[tuple[str, str | None]], str | None]] = {}
+        self._math_cache: dict[tuple[str, bool], tuple[str, list[MathProblem]]] = {}
+        self._plain_cache: dict[str, str] = {}
         self._code_cache: dict[tuple[str, str], tuple[str, bool]] = {}
 
     def render(self, markdown: str, *, id_prefix: str) -> Rendered:
@@ -111,7 +147,7 @@ class Renderer:
         images: list[tuple[str, int]] = []
         links: list[tuple[str, int]] = []
         text_parts: list[str] = []
-        self._annotate(tokens, id_prefix, images, links, text_parts)
+        self._annotate(tokens, id_prefix, images, links, text_parts, env["warnings"])
         html = self.md.renderer.render(tokens, self.md.options, env)
         env["warnings"] += [RenderWarning(p.line + 1, p.rule, p.message) for p in footnote_problems(markdown)]
         warnings = sorted(env["warnings"], key=lambda w: (w.line, w.code, w.message))
@@ -120,21 +156,32 @@ class Renderer:
 
     # --- one walk over the tokens: lines for inline tokens, ids, local refs, plain text ----------
     def _annotate(self, tokens: Sequence[Token], prefix: str, images: list[tuple[str, int]],
-                  links: list[tuple[str, int]], text: list[str]) -> None:
+                  links: list[tuple[str, int]], text: list[str], warnings: list[RenderWarning]) -> None:
         line = 1
         for token in tokens:
             if token.map:
                 line = token.map[0] + 1
             if token.type == "heading_open" and token.attrs.get("id"):
                 token.attrSet("id", f"{prefix}-{token.attrs['id']}")
-            elif token.type in ("fence", "code_block", "math_block", "math_block_label"):
+            elif token.type in ("fence", "code_block"):
                 token.meta["line"] = line
                 text.append(token.content.strip())
+            elif token.type in ("math_block", "math_block_label"):
+                token.meta["line"] = line
+                text.append(self.plain(token.content))
             elif token.type == "inline" and token.children:
+                if "$" in token.content:
+                    masked = without_code_spans(token.content)
+                    for stray in stray_spaces(masked):
+                        pair = token.content[stray.start:stray.end]
+                        warnings.append(RenderWarning(line + token.content.count("\n", 0, stray.start),
+                                                      "math-delimiter", delimiter_message(pair, stray.fixed)))
                 words: list[str] = []
                 for child in token.children:
-                    if child.type in ("text", "code_inline", "math_inline", "math_inline_double"):
+                    if child.type in ("text", "code_inline"):
                         words.append(child.content)
+                    elif child.type in ("math_inline", "math_inline_double"):
+                        words.append(self.plain(child.content))
                     elif child.type in ("softbreak", "hardbreak"):
                         words.append(" ")
                     elif child.type == "image":
@@ -167,22 +214,21 @@ class Renderer:
                                                  "(use a Pygments name such as python, bash, text)"))
         return html
 
+    def plain(self, tex: str) -> str:
+        """The formula's plain form (cached: the same formulas recur across notes)."""
+        if tex not in self._plain_cache:
+            self._plain_cache[tex] = plain_math(tex)
+        return self._plain_cache[tex]
+
     def _math(self, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
         token = tokens[idx]
         display = token.type.startswith("math_block") or token.type == "math_inline_double"
         key = (token.content, display)
         if key not in self._math_cache:
-            unknown = unknown_commands(token.content, self.macros)
-            try:
-                self._math_cache[key] = (latex_to_mathml(token.content, display=display, macros=self.macros), unknown, None)
-            except MathError as exc:
-                self._math_cache[key] = (f'<code class="math-error">{escape(token.content)}</code>', unknown, str(exc))
-        html, unknown, error = self._math_cache[key]
+            self._math_cache[key] = render_math(token.content, display=display, macros=self.macros)
+        html, problems = self._math_cache[key]
         line = token.meta.get("line", 1)
-        for command, suggestion in unknown:
-            hint = f"did you mean {suggestion}? " if suggestion else ""
-            env["warnings"].append(RenderWarning(line, "math-unknown-command",
-                                                 f"unknown LaTeX command {command} ({hint}or define it in [math.macros])"))
-        if error:
-            env["warnings"].append(RenderWarning(line, "math-error", f"LaTeX does not parse: {error}"))
+        for problem in problems:
+            at = line + token.content.count("\n", 0, problem.offset)  # the line of the command at fault
+            env["warnings"].append(RenderWarning(at, "math-error", problem.message))
         return html + "\n" if display else html

@@ -18,6 +18,7 @@ from pathlib import Path
 from ..errors import UsageError
 from ..model import Notebook
 from ..pipeline import prepare
+from ..render.mathplain import text_with_plain_math
 from ..reviewlog import LogEntry
 from ..tokens import bigram_text
 from ..version import __version__
@@ -69,7 +70,7 @@ def export_database(notebook: Notebook, target: Path, *, drafts: bool = False,
                 note = planned.note
                 search_text = bigram_text(output.text + " " + " ".join(note.tags))
                 con.execute("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                            (number, note.date.isoformat(), note.category, config.emoji(note.category), note.title,
+                            (number, note.date.isoformat(), note.category, config.emoji(note.category), text_with_plain_math(note.title),
                              note.slug, planned.url, note.rel, int(note.draft), json.dumps(list(note.tags), ensure_ascii=False),
                              note.body, output.html, output.text, search_text))
                 con.executemany("INSERT OR IGNORE INTO note_tags VALUES (?, ?)", [(number, t) for t in note.tags])

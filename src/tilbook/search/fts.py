@@ -18,9 +18,10 @@ from pathlib import Path
 from ..model import Note, Notebook
 from ..notes import cache_dir
 from ..mdtext import CODE_SPAN, FENCE_OPEN, fenced_lines
+from ..render.mathplain import text_with_plain_math
 from ..tokens import bigram_text, is_cjk, normalise
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"  # 6: formulas in plain form (σ, not \sigma); 7: markdown escapes read as rendered
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS notes(
@@ -54,7 +55,8 @@ def plain_text(body: str) -> str:
             if index % 3 == 2:  # a code span's content
                 pieces.append(piece)
             elif index % 3 == 0:
-                prose = _FOOTNOTE_LABEL.sub(" ", _LINK.sub(r"\1", _ESCAPE.sub(r"\1", piece)))
+                prose = _FOOTNOTE_LABEL.sub(" ", _LINK.sub(r"\1", piece))
+                prose = _ESCAPE.sub(r"\1", text_with_plain_math(prose))
                 pieces.append(re.sub(r"[*`#>|]+", " ", prose))  # `_` stays: is_training is one word
         out.append("".join(pieces))
     return " ".join(" ".join(out).split())
@@ -98,8 +100,9 @@ def connect(root: Path) -> sqlite3.Connection:
 def _row(note: Note) -> tuple[object, ...]:
     body = plain_text(note.body)
     tags = "\t" + "\t".join(note.tags) + "\t"
-    hay = normalise(note.title + "\n" + body + "\n" + " ".join(note.tags))
-    return (note.rel, note.digest_hash, note.date.isoformat(), note.category, note.title, tags, int(note.draft),
+    title = text_with_plain_math(note.title)
+    hay = normalise(title + "\n" + body + "\n" + " ".join(note.tags))
+    return (note.rel, note.digest_hash, note.date.isoformat(), note.category, title, tags, int(note.draft),
             body, hay, _grams(hay))
 
 

@@ -19,6 +19,7 @@ from ..version import __version__
 from ..model import Notebook
 from ..notes import CACHE_DIR, NOTES_DIR
 from ..render.markdown import Rendered
+from ..render.math import text_with_mathml, text_with_plain_math
 from ..reviewlog import REVIEW_DIR
 from .feeds import absolute
 from .pages import make_environment, template_error
@@ -190,7 +191,8 @@ class Site:
         note = planned.note
         body = self.localise(planned, rendered)
         excerpt = _excerpt(rendered.text)
-        item = {"title": note.title, "url": planned.url, "date": note.date, "category": note.category,
+        item = {"title": text_with_plain_math(note.title), "title_html": self.title_html(note.title),
+                "url": planned.url, "date": note.date, "category": note.category,
                 "emoji": self.config.emoji(note.category), "category_url": self.category_urls[note.category],
                 "excerpt": excerpt, "draft": note.draft,
                 "tags": [{"name": t, "url": self.tag_urls[t.casefold()]} for t in note.tags if t.casefold() in self.tag_urls]}
@@ -202,6 +204,10 @@ class Site:
             digest.update(rendered.text.encode("utf-8", "surrogatepass"))
         self.outputs[note.rel] = NoteOutput(planned, body, rendered.text, excerpt, item, digest.hexdigest(),
                                             text_terms)
+
+    def title_html(self, title: str) -> Markup:
+        """The note's title for its `<h1>`: formulas as MathML."""
+        return Markup(text_with_mathml(title, macros=self.config.macros) if "$" in title else html.escape(title, quote=False))
 
     def item(self, planned: PlannedNote) -> dict[str, Any]:
         return self.outputs[planned.note.rel].item

@@ -35,7 +35,7 @@ def _note_pages(site: Site) -> None:
             return {"note": output.item, "body": Markup(output.html), "anchor": planned.anchor,
                     "prev": site.item(before) if before else None, "next": site.item(after) if after else None}
 
-        site.page(planned.url, "note.html", title=note.title, lastmod=note.updated or note.date,
+        site.page(planned.url, "note.html", title=site.item(planned)["title"], lastmod=note.updated or note.date,
                   key=(site.outputs[note.rel].key, planned.anchor, neighbours), context=context, spread=True)
 
 
@@ -149,7 +149,7 @@ def add_feeds(site: Site) -> None:
 
     def entries(notes: tuple[PlannedNote, ...] | list[PlannedNote]) -> list[FeedEntry]:
         newest = sorted(notes, key=lambda p: (p.note.updated or p.note.date, p.note.date, p.url), reverse=True)
-        return [FeedEntry(title=p.note.title, url=p.url, published=p.note.date,
+        return [FeedEntry(title=site.item(p)["title"], url=p.url, published=p.note.date,
                           updated=p.note.updated or p.note.date, category=p.note.category,
                           html=site.outputs[p.note.rel].html.replace(ROOT, base)) for p in newest[:FEED_SIZE]]
 
@@ -173,7 +173,7 @@ def add_search_index(site: Site, cache: dict[str, Any]) -> bool:
     """The site's search index, patched where published notes changed; True if `cache` changed."""
     from .search_index import SearchRecord, update_site_index
 
-    records = [SearchRecord(id=p.url, url=p.url, title=p.note.title, date=p.note.date.isoformat(),
+    records = [SearchRecord(id=p.url, url=p.url, title=site.item(p)["title"], date=p.note.date.isoformat(),
                             category=p.note.category, tags=p.note.tags, text=site.outputs[p.note.rel].text,
                             fingerprint=site.outputs[p.note.rel].key, text_terms=site.outputs[p.note.rel].text_terms)
                for p in site.plan.notes]
