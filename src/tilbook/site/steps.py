@@ -7,6 +7,7 @@ import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -77,28 +78,68 @@ def _archive(site: Site) -> None:
     site.page("archive/", "archive.html", title="Archive", key=(site.keys(site.plan.notes),), context=context)
 
 
+DIGEST_PAGE_NOTES = 100
+"""Notes on one digest page at most (~4 KB each rendered: a page stays well under 1 MB)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DigestPage:
+    url: str
+    label: str
+    """What links to the page show: its year, and the part of the year when there are several."""
+    notes: list[PlannedNote]
+
+
+def digest_pages(base: str, notes: list[PlannedNote]) -> list[DigestPage]:
+    """A digest in pages: one page when it is short; else pages of one year each, split into parts
+    of DIGEST_PAGE_NOTES (`digest/2021/`, `digest/2021/2/`…). URLs stay put as notes are added
+    at the newest end, and a page never spans two years."""
+    if len(notes) <= DIGEST_PAGE_NOTES:
+        return [DigestPage(base, "", notes)]
+    years: dict[int, list[PlannedNote]] = {}
+    for planned in notes:
+        years.setdefault(planned.note.date.year, []).append(planned)
+    pages = []
+    for year, in_year in years.items():
+        parts = [in_year[i:i + DIGEST_PAGE_NOTES] for i in range(0, len(in_year), DIGEST_PAGE_NOTES)]
+        for number, part in enumerate(parts, 1):
+            label = f"{year}" if len(parts) == 1 else f"{year} ({number}/{len(parts)})"
+            pages.append(DigestPage(f"{base}{year}/" if number == 1 else f"{base}{year}/{number}/", label, part))
+    return pages
+
+
 def _digests(site: Site) -> None:
-    """The whole notebook and each category as one long page, in the configured order."""
+    """The whole notebook and each category as a digest in the configured order: one page, or
+    (beyond DIGEST_PAGE_NOTES notes) a contents page at the digest's URL and pages by year."""
     reverse = site.plan.digest_order == "desc"
 
     def ordered(notes: tuple[PlannedNote, ...] | list[PlannedNote]) -> list[PlannedNote]:
         return list(reversed(notes)) if reverse else list(notes)  # the plan keeps (date, file) order
 
-    def context(group: Group | None) -> dict[str, Any]:
-        return {"sections_html": Markup(SPLICE), "group": _light(group) if group else None,
-                "order": site.plan.digest_order}
-
     def sections(notes: list[PlannedNote], style: str, root: str) -> list[bytes]:
         return [_digest_section(site, p, style).replace(ROOT, root).encode("utf-8") for p in notes]
 
-    everything = ordered(site.plan.notes)
-    site.page("digest/", "digest.html", title=site.config.title, key=(site.keys(everything), "category"),
-              context=functools.partial(context, None), splice=functools.partial(sections, everything, "category"))
+    def add(base: str, title: str, notes: list[PlannedNote], style: str, group: Group | None) -> None:
+        pages = digest_pages(base, notes)
+        contents = [{"url": p.url, "label": p.label, "count": len(p.notes)} for p in pages] if len(pages) > 1 else []
+        light = _light(group) if group else None
+        if contents:
+            site.page(base, "digest.html", title=title, key=(tuple(map(str, contents)), style, light),
+                      context=lambda: {"sections_html": "", "group": light, "order": site.plan.digest_order,
+                                       "contents": contents, "pager": None})
+        for index, page in enumerate(pages):
+            pager = {"prev": pages[index - 1].url if index else None, "label": page.label,
+                     "next": pages[index + 1].url if index + 1 < len(pages) else None,
+                     "contents": base if contents else None}
+            site.page(page.url, "digest.html", title=f"{title} · {page.label}" if page.label else title,
+                      key=(site.keys(page.notes), style, light, tuple(pager.items())),
+                      context=functools.partial(dict, sections_html=Markup(SPLICE), group=light,
+                                                order=site.plan.digest_order, contents=[], pager=pager),
+                      splice=functools.partial(sections, page.notes, style))
+
+    add("digest/", site.config.title, ordered(site.plan.notes), "category", None)
     for group in site.plan.categories:
-        notes = ordered(group.notes)
-        site.page(f"digest/{group.slug}/", "digest.html", title=f"{site.config.title}: {group.name}",
-                  key=(site.keys(notes), "date", group.emoji),
-                  context=functools.partial(context, group), splice=functools.partial(sections, notes, "date"))
+        add(f"digest/{group.slug}/", f"{site.config.title}: {group.name}", ordered(group.notes), "date", group)
 
 
 def _digest_section(site: Site, planned: PlannedNote, style: str) -> str:
