@@ -1,20 +1,32 @@
 """tilbook: Today-I-Learned notebooks as plain markdown, digest posts in and out, a linter,
 Korean-aware search and a fast static site.
 
-The CLI is a thin layer over these functions.
+The CLI is a thin layer over these functions. They are imported on first use (PEP 562), so a
+command pays at start-up only for the modules it runs.
 """
-from .capture import init_notebook, new_note
-from .config import Config, load_config
-from .errors import BuildError, ConfigError, InputError, NotebookNotFound, TilbookError, UsageError
-from .exporter import export_post, select_notes
-from .importer import import_posts
-from .model import Category, Note, Notebook, publishable
-from .notes import find_notebook, load_notebook, read_note
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 from .version import __version__
 
-__all__ = [
-    "__version__", "BuildError", "Category", "Config", "ConfigError", "InputError", "Note", "Notebook",
-    "NotebookNotFound", "TilbookError", "UsageError", "export_post", "find_notebook", "import_posts",
-    "init_notebook", "load_config", "load_notebook", "new_note", "publishable", "read_note", "select_notes",
-]
+_WHERE = {
+    "init_notebook": "capture", "new_note": "capture",
+    "Config": "config", "load_config": "config",
+    "BuildError": "errors", "ConfigError": "errors", "InputError": "errors", "NotebookNotFound": "errors",
+    "TilbookError": "errors", "UsageError": "errors",
+    "export_post": "exporter", "select_notes": "exporter",
+    "import_posts": "importer",
+    "Category": "model", "Note": "model", "Notebook": "model", "publishable": "model",
+    "find_notebook": "notes", "load_notebook": "notes", "read_note": "notes",
+}
+"""Public name → the module of tilbook that defines it."""
+
+__all__ = ["__version__", *sorted(_WHERE)]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -18,9 +18,9 @@ import tomli_w
 
 from .errors import ConfigError
 from .fsutil import atomic_write
+from .paths import CONFIG_NAME as CONFIG_NAME  # re-exported: where the settings live
 from .slugs import nfc
 
-CONFIG_NAME = "tilbook.toml"
 SEVERITIES = ("error", "warning", "info", "off")
 
 

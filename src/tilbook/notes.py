@@ -18,35 +18,20 @@ from pathlib import Path
 from typing import Any
 
 from . import cachefiles
-from .config import CONFIG_NAME, Config, load_config
-from .errors import InputError, NotebookNotFound
+from .config import Config, load_config
+from .errors import InputError
 from .frontmatter import decode, field_line, split_front_matter, unknown_fields, validate_fields
 from .fsutil import atomic_write, create_exclusive
 from .model import Note, Notebook
 from .parallel import split_for_workers, worker_count
+from .paths import CACHE_DIR as CACHE_DIR, CONFIG_NAME, NOTES_DIR as NOTES_DIR, cache_dir as cache_dir, find_notebook as find_notebook
 from .slugs import nfc, slugify, unique_slug, url_key
 
-NOTES_DIR = "notes"
-CACHE_DIR = ".tilbook-cache"
 LOADER_CACHE_VERSION = 5
 TITLE_LENGTH = 70
 MAX_NOTE_BYTES = 2_000_000
 """Larger files are refused: a note is short, and a 10 MB one would stall every build."""
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-?")
-
-
-def find_notebook(start: Path) -> Path:
-    """The folder holding tilbook.toml: `start` or its nearest parent (as git finds a repository)."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / CONFIG_NAME).is_file():
-            return folder
-    raise NotebookNotFound(f"no tilbook notebook in {start} or any parent folder",
-                           hint="run `tilbook init` or pass -C DIR")
-
-
-def cache_dir(root: Path) -> Path:
-    return root / CACHE_DIR
 
 
 _SENTENCE_MARKS = str.maketrans(".!?。", "\ue010\ue011\ue012\ue013")

@@ -134,7 +134,7 @@ def test_incremental_equals_cold_and_parallel_equals_serial(tmp_path: Path, monk
     build_site(root, tmp_path / "cold", workers=1)
     shutil.rmtree(root / ".tilbook-cache")
     os.environ["TILBOOK_PARALLEL_THRESHOLD"] = "1"
-    from tilbook.site import build as build_module
+    from tilbook.site import assemble as build_module
     monkeypatch.setattr(build_module, "PARALLEL_PAGES", 1)  # note pages made by forked workers too
     try:
         calls: list[tuple[str, int, int]] = []

@@ -51,7 +51,7 @@ def test_template_error_names_file_line_and_page(case: str, notebook: Path, tilb
 
 def test_template_error_from_a_page_worker_is_the_same(notebook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pages rendered in forked workers raise in another process: the error must survive pickling."""
-    from tilbook.site import build as build_module
+    from tilbook.site import assemble as build_module
     write_note(notebook, "2024/2024-01-02-pipes.md", NOTE)
     break_templates(notebook, BROKEN["undefined in an include"][0])
     with pytest.raises(TemplateError) as serial:

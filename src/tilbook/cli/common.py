@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import UsageError
-from ..notes import find_notebook
+from ..paths import find_notebook
 
 
 def notebook_root(explicit: str | None = None) -> Path:

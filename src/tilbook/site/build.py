@@ -1,32 +1,21 @@
-"""`tilbook build`: gather → plan → render → write, top to bottom.
+"""`tilbook build`: the site of a notebook, rebuilt only when something it is made from changed.
 
-Pages are rendered while they are written: the writer stages each new or changed file in a
-pending folder beside the output, and only once every page is staged does it move them into the
-live site (see site/writer.py). So a build that fails at any step before that leaves the previous
-site as it was, and its pending folder is removed.
+The build state (`site/state.py`) answers a build with nothing to do from one directory scan;
+otherwise `site/assemble.py` does the work (gather → plan → render → write) and the state is
+recorded once the new site is in place. This module imports nothing heavy, so a build with
+nothing to do costs what starting Python costs.
 """
 from __future__ import annotations
 
-import functools
 import gc
-import hashlib
-import multiprocessing
-import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
 
-from .. import cachefiles
-from ..version import __version__
 from ..errors import BuildError
-from ..notes import NOTES_DIR, cache_dir, load_notebook
-from ..parallel import split_for_workers, worker_count
-from .context import BuildResult, Lazy, Site, input_key
-from .pages import theme_fingerprint
-from ..pipeline import prepare
-from .steps import INDEX_CACHE_VERSION, STEPS, add_feeds, add_search_index
-from .writer import SiteWriter, check_output_folder
+from ..paths import NOTES_DIR, cache_dir
+from . import state
+from .result import BuildResult, BuildWarning
+from .writer import check_output_folder
 
 
 def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, strict: bool = False,
@@ -36,143 +25,45 @@ def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, str
 
     With `later`, writing the caches for the next build is left to the caller (append order): the
     preview server runs them after the browser was told to reload. Skipping them is safe; the
-    next build is only slower.
+    next build is only slower. (The preview server keeps no build state: it rebuilds on events.)
 
     The cyclic garbage collector is paused meanwhile: a build makes hundreds of thousands of
     short-lived acyclic objects, and collection passes over them cost ~10% of the time (measured
     at 10,000 notes, same peak memory)."""
+    root = root.resolve()
+    target = check_output_folder(out if out is not None else root / "site", root, root / NOTES_DIR)
+    cache = cache_dir(root)
+    inputs = ""
+    if later is None:
+        inputs = state.inputs_fingerprint(root)
+        report = state.up_to_date(cache, target, drafts=drafts, inputs=inputs)
+        if report is not None:
+            return _unchanged(target, drafts, strict, report)
+        state.forget(cache, target)
+    from .assemble import assemble_site  # the heavy part: markdown, math, templates, workers
+
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build_site(root, out, drafts=drafts, strict=strict, workers=workers, progress=progress, later=later)
+        result, site = assemble_site(root, target, drafts=drafts, strict=strict, workers=workers, progress=progress,
+                                     later=later)
     finally:
         if collecting:
             gc.enable()
-
-
-def _build_site(root: Path, out: Path | None, *, drafts: bool, strict: bool, workers: int | None,
-                progress: Callable[[str, int, int], None] | None, later: list[Callable[[], None]] | None
-                ) -> BuildResult:
-    started = time.perf_counter()
-    notebook = load_notebook(root)
-    root = notebook.root
-    target = check_output_folder(out if out is not None else root / "site", root, root / NOTES_DIR)
-    prepared = prepare(notebook, drafts=drafts, workers=workers,
-                       progress=functools.partial(progress, "rendering notes") if progress else None)
-    plan, render_cache, jobs, rendered = prepared.plan, prepared.cache, prepared.jobs, prepared.rendered
-    result = BuildResult(out=target, notes=len(plan.notes), drafts=drafts)
-    config = notebook.config
-    cache_folder = cache_dir(root)
-    result.cache_hits = render_cache.hits
-
-    site = Site(notebook, plan, drafts)
-    site.fingerprint = input_key(__version__, theme_fingerprint(root), config.fingerprint(), drafts, site.nav)
-    for planned, output, job in zip(plan.notes, rendered, jobs):
-        # same settings, same note: same HTML
-        site.add_note(planned, output, render_cache.settings + job.key, render_cache.text_terms.get(job.key, ""))
-    for step in STEPS:
-        step(site)
-    index_cache = _load_index_cache(cache_folder)
-    index_changed = add_search_index(site, index_cache)
-    add_feeds(site)
-    result.warnings = site.warnings
-    if strict and site.warnings:
-        raise BuildError(f"{len(site.warnings)} warnings and --strict: nothing was written",
-                         hint="fix them, e.g. " + str(site.warnings[0]))
-
-    manifest = cache_folder / f"site-manifest-{hashlib.sha1(str(target).encode()).hexdigest()[:12]}.json"
-    previous_keys = _load_page_keys(cache_folder, target)
-    page_keys: dict[str, str] = {}
-    saves: list[Callable[[], None]] = []
-    with SiteWriter(target, manifest) as writer:
-        writer.save_manifest_on_commit = later is None
-        rels = sorted(site.files)
-        kept: set[str] = set()
-        spread: list[str] = []
-        for rel in rels:
-            item = site.files[rel]
-            if isinstance(item, Lazy):
-                page_keys[rel] = item.key
-                if previous_keys.get(rel) == item.key and writer.keep(rel):
-                    kept.add(rel)
-                elif item.spread:
-                    spread.append(rel)
-        made = _made_in_workers(site.files, spread, worker_count(workers))
-        for done, rel in enumerate(rels, 1):
-            if progress and done % 256 == 0:
-                progress("writing pages", done, len(site.files))
-            if rel in kept:
-                continue
-            item = site.files[rel]
-            if isinstance(item, Lazy):
-                ready = made.pop(rel, None)
-                item = ready if ready is not None else item.make()
-            writer.write(rel, item)
-        for rel in sorted(site.media):
-            writer.copy(rel, site.media[rel])
-        result.removed = writer.commit(drafts=drafts, info={"generator": "tilbook", "version": __version__,
-                                                             "drafts": drafts})
-        result.changed, result.unchanged = writer.changed, writer.unchanged
-    if later is not None:
-        saves.append(writer.save_manifest)
-    saves.append(functools.partial(_save_page_keys, cache_folder, target, page_keys))
-    saves.append(functools.partial(render_cache.save, {job.key for job in jobs}))
-    if index_changed:
-        saves.append(functools.partial(_save_index_cache, cache_folder, index_cache))
     if later is None:
-        for save in saves:
-            save()
-    else:
-        later.extend(saves)
-    result.pages = sum(1 for rel in site.files if rel.endswith(".html"))
-    result.seconds = time.perf_counter() - started
+        report = {"notes": result.notes, "pages": result.pages,
+                  "warnings": [[w.path, w.line, w.code, w.message] for w in result.warnings]}
+        state.record(cache, target, drafts=drafts, inputs=inputs, extra=[*site.media.values(), *site.looked_up],
+                     report=report)
     return result
 
 
-PARALLEL_PAGES = 2000
-"""From this many note pages to render, Jinja runs in worker processes too."""
-_files_for_workers: dict[str, bytes | Lazy] = {}
-"""The build's planned files, as forked page workers inherit them."""
-
-
-def _make_in_worker(rels: list[str]) -> list[bytes]:
-    return [item.make() for rel in rels for item in [_files_for_workers[rel]] if isinstance(item, Lazy)]
-
-
-def _made_in_workers(files: dict[str, bytes | Lazy], rels: list[str], workers: int) -> dict[str, bytes]:
-    """Note pages rendered by forked workers that inherit this build's state (nothing to send but
-    names, since templates and contexts are already in memory); {} when too few or no `fork`."""
-    global _files_for_workers
-    if len(rels) < PARALLEL_PAGES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return {}
-    chunks = split_for_workers(rels, workers, smallest=64)
-    _files_for_workers = files
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return {rel: page for chunk, pages in zip(chunks, pool.map(_make_in_worker, chunks))
-                    for rel, page in zip(chunk, pages)}
-    finally:
-        _files_for_workers = {}
-
-
-def _keys_path(folder: Path, target: Path) -> Path:
-    return folder / f"page-keys-{hashlib.sha1(str(target).encode()).hexdigest()[:12]}.pickle"
-
-
-def _load_page_keys(folder: Path, target: Path) -> dict[str, str]:
-    keys = cachefiles.load(_keys_path(folder, target))
-    return keys if isinstance(keys, dict) else {}  # no keys: every page is rendered
-
-
-def _save_page_keys(folder: Path, target: Path, keys: dict[str, str]) -> None:
-    cachefiles.save(_keys_path(folder, target), keys)
-
-
-def _load_index_cache(folder: Path) -> dict[str, Any]:
-    """The search index state (a copy of the top level: the loaded object may be shared)."""
-    loaded = cachefiles.load(folder / "site-index.pickle")
-    return dict(loaded) if isinstance(loaded, dict) and loaded.get("version") == INDEX_CACHE_VERSION else {}
-
-
-def _save_index_cache(folder: Path, cache: dict[str, Any]) -> None:
-    cachefiles.save(folder / "site-index.pickle", cache)
+def _unchanged(target: Path, drafts: bool, strict: bool, report: dict[str, object]) -> BuildResult:
+    """The result of a build with nothing to do: what the last one reported, nothing written."""
+    warnings = [BuildWarning(*w) for w in report["warnings"]]  # type: ignore[attr-defined]
+    if strict and warnings:
+        raise BuildError(f"{len(warnings)} warnings and --strict: nothing was written",
+                         hint="fix them, e.g. " + str(warnings[0]))
+    pages = int(report["pages"])  # type: ignore[call-overload]
+    return BuildResult(out=target, notes=int(report["notes"]), pages=pages, unchanged=pages,  # type: ignore[call-overload]
+                       drafts=drafts, warnings=warnings, up_to_date=True)

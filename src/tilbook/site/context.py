@@ -22,6 +22,7 @@ from ..render.markdown import Rendered
 from ..render.math import text_with_mathml, text_with_plain_math
 from ..reviewlog import REVIEW_DIR
 from .feeds import absolute
+from .result import BuildWarning
 from .pages import make_environment, template_error
 from ..plan import PlannedNote, SitePlan
 
@@ -32,37 +33,6 @@ ROOT = "\ue000root\ue000"
 SPLICE = "\ue000splice\ue000"
 """Where a spliced page's big part goes (see `Site.page`)."""
 EXCERPT_LENGTH = 160
-
-
-@dataclass(frozen=True, slots=True)
-class BuildWarning:
-    path: str
-    line: int | None
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: warning: [{self.code}] {self.message}"
-
-
-@dataclass(slots=True)
-class BuildResult:
-    out: Path
-    notes: int = 0
-    pages: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    cache_hits: int = 0
-    seconds: float = 0.0
-    drafts: bool = False
-    warnings: list[BuildWarning] = field(default_factory=list)
-
-    def summary(self) -> str:
-        return (f"{self.notes} notes, {self.pages} pages ({self.changed} written, {self.unchanged} unchanged, "
-                f"{self.removed} removed), {self.cache_hits} cache hits, {len(self.warnings)} warnings, "
-                f"{self.seconds:.2f} s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +85,8 @@ class Site:
         self.env = make_environment(notebook.root)
         self.outputs: dict[str, NoteOutput] = {}
         self.media: dict[str, Path] = {}
+        self.looked_up: set[Path] = set()
+        """Every local file a note links to or shows, found or not (the build state watches them)."""
         self.warnings: list[BuildWarning] = []
         self.files: dict[str, bytes | Lazy] = {}
         self.fingerprint = ""
@@ -170,6 +142,7 @@ class Site:
         if parts.scheme or parts.netloc or not parts.path:
             return None
         target = (note_path.parent / unquote(parts.path)).resolve()
+        self.looked_up.add(target)  # the page depends on whether (and what) it is: the build state keeps it
         if any(target.is_relative_to(self.root / private) for private in (REVIEW_DIR, CACHE_DIR)):
             return None  # the review log and caches are never published, even when a note links them
         return target if target.is_relative_to(self.root) else None

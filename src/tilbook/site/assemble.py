@@ -1,0 +1,158 @@
+"""A whole build: gather → plan → render → write, top to bottom (`build.build_site` calls it
+when the build state says something changed).
+
+Pages are rendered while they are written: the writer stages each new or changed file in a
+pending folder beside the output, and only once every page is staged does it move them into the
+live site (see site/writer.py). So a build that fails at any step before that leaves the previous
+site as it was, and its pending folder is removed.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import multiprocessing
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from .. import cachefiles
+from ..version import __version__
+from ..errors import BuildError
+from ..notes import cache_dir, load_notebook
+from ..parallel import split_for_workers, worker_count
+from .context import Lazy, Site, input_key
+from .result import BuildResult
+from .pages import theme_fingerprint
+from ..pipeline import prepare
+from .steps import INDEX_CACHE_VERSION, STEPS, add_feeds, add_search_index
+from .writer import SiteWriter
+
+
+def assemble_site(root: Path, target: Path, *, drafts: bool, strict: bool, workers: int | None,
+                  progress: Callable[[str, int, int], None] | None, later: list[Callable[[], None]] | None
+                  ) -> tuple[BuildResult, Site]:
+    """Load, plan, render and write the site; the result and what the build knew (its `Site`)."""
+    started = time.perf_counter()
+    notebook = load_notebook(root)
+    root = notebook.root
+    prepared = prepare(notebook, drafts=drafts, workers=workers,
+                       progress=functools.partial(progress, "rendering notes") if progress else None)
+    plan, render_cache, jobs, rendered = prepared.plan, prepared.cache, prepared.jobs, prepared.rendered
+    result = BuildResult(out=target, notes=len(plan.notes), drafts=drafts)
+    config = notebook.config
+    cache_folder = cache_dir(root)
+    result.cache_hits = render_cache.hits
+
+    site = Site(notebook, plan, drafts)
+    site.fingerprint = input_key(__version__, theme_fingerprint(root), config.fingerprint(), drafts, site.nav)
+    for planned, output, job in zip(plan.notes, rendered, jobs):
+        # same settings, same note: same HTML
+        site.add_note(planned, output, render_cache.settings + job.key, render_cache.text_terms.get(job.key, ""))
+    for step in STEPS:
+        step(site)
+    index_cache = _load_index_cache(cache_folder)
+    index_changed = add_search_index(site, index_cache)
+    add_feeds(site)
+    result.warnings = site.warnings
+    if strict and site.warnings:
+        raise BuildError(f"{len(site.warnings)} warnings and --strict: nothing was written",
+                         hint="fix them, e.g. " + str(site.warnings[0]))
+
+    manifest = cache_folder / f"site-manifest-{hashlib.sha1(str(target).encode()).hexdigest()[:12]}.json"
+    previous_keys = _load_page_keys(cache_folder, target)
+    page_keys: dict[str, str] = {}
+    saves: list[Callable[[], None]] = []
+    with SiteWriter(target, manifest) as writer:
+        writer.save_manifest_on_commit = later is None
+        rels = sorted(site.files)
+        kept: set[str] = set()
+        spread: list[str] = []
+        for rel in rels:
+            item = site.files[rel]
+            if isinstance(item, Lazy):
+                page_keys[rel] = item.key
+                if previous_keys.get(rel) == item.key and writer.keep(rel):
+                    kept.add(rel)
+                elif item.spread:
+                    spread.append(rel)
+        made = _made_in_workers(site.files, spread, worker_count(workers))
+        for done, rel in enumerate(rels, 1):
+            if progress and done % 256 == 0:
+                progress("writing pages", done, len(site.files))
+            if rel in kept:
+                continue
+            item = site.files[rel]
+            if isinstance(item, Lazy):
+                ready = made.pop(rel, None)
+                item = ready if ready is not None else item.make()
+            writer.write(rel, item)
+        for rel in sorted(site.media):
+            writer.copy(rel, site.media[rel])
+        result.removed = writer.commit(drafts=drafts, info={"generator": "tilbook", "version": __version__,
+                                                             "drafts": drafts})
+        result.changed, result.unchanged = writer.changed, writer.unchanged
+    if later is not None:
+        saves.append(writer.save_manifest)
+    saves.append(functools.partial(_save_page_keys, cache_folder, target, page_keys))
+    saves.append(functools.partial(render_cache.save, {job.key for job in jobs}))
+    if index_changed:
+        saves.append(functools.partial(_save_index_cache, cache_folder, index_cache))
+    if later is None:
+        for save in saves:
+            save()
+    else:
+        later.extend(saves)
+    result.pages = sum(1 for rel in site.files if rel.endswith(".html"))
+    result.seconds = time.perf_counter() - started
+    return result, site
+
+
+PARALLEL_PAGES = 2000
+"""From this many note pages to render, Jinja runs in worker processes too."""
+_files_for_workers: dict[str, bytes | Lazy] = {}
+"""The build's planned files, as forked page workers inherit them."""
+
+
+def _make_in_worker(rels: list[str]) -> list[bytes]:
+    return [item.make() for rel in rels for item in [_files_for_workers[rel]] if isinstance(item, Lazy)]
+
+
+def _made_in_workers(files: dict[str, bytes | Lazy], rels: list[str], workers: int) -> dict[str, bytes]:
+    """Note pages rendered by forked workers that inherit this build's state (nothing to send but
+    names, since templates and contexts are already in memory); {} when too few or no `fork`."""
+    global _files_for_workers
+    if len(rels) < PARALLEL_PAGES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return {}
+    chunks = split_for_workers(rels, workers, smallest=64)
+    _files_for_workers = files
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return {rel: page for chunk, pages in zip(chunks, pool.map(_make_in_worker, chunks))
+                    for rel, page in zip(chunk, pages)}
+    finally:
+        _files_for_workers = {}
+
+
+def _keys_path(folder: Path, target: Path) -> Path:
+    return folder / f"page-keys-{hashlib.sha1(str(target).encode()).hexdigest()[:12]}.pickle"
+
+
+def _load_page_keys(folder: Path, target: Path) -> dict[str, str]:
+    keys = cachefiles.load(_keys_path(folder, target))
+    return keys if isinstance(keys, dict) else {}  # no keys: every page is rendered
+
+
+def _save_page_keys(folder: Path, target: Path, keys: dict[str, str]) -> None:
+    cachefiles.save(_keys_path(folder, target), keys)
+
+
+def _load_index_cache(folder: Path) -> dict[str, Any]:
+    """The search index state (a copy of the top level: the loaded object may be shared)."""
+    loaded = cachefiles.load(folder / "site-index.pickle")
+    return dict(loaded) if isinstance(loaded, dict) and loaded.get("version") == INDEX_CACHE_VERSION else {}
+
+
+def _save_index_cache(folder: Path, cache: dict[str, Any]) -> None:
+    cachefiles.save(folder / "site-index.pickle", cache)
