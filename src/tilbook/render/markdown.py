@@ -87,6 +87,22 @@ def _memo(function: Callable[[str], _T]) -> Callable[[str], _T]:
     return remembered
 
 
+def _bare_urls_as_links(md: MarkdownIt) -> None:
+    """Bare `scheme://…` URLs become links, as GFM autolinking made them on the blog: markdown-it's
+    inline linkify rule does that as it parses. The core rule (fuzzy domains, bare e-mail) is off:
+    it takes `main.py` for a domain, and it cost ~8% of rendering. linkify-it's match is looked up
+    once per URL (a URL ends at white space, so the text after it cannot change the match)."""
+    assert md.linkify is not None  # linkify-it-py is a dependency
+    md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
+    md.core.ruler.disable("linkify")
+    remembered_url = _memo(md.linkify.match_at_start)
+
+    def url_at_start(text: str) -> Any:
+        return remembered_url(_WHITESPACE.split(text, 1)[0])
+
+    md.linkify.match_at_start = url_at_start  # type: ignore[method-assign]
+
+
 class Renderer:
     """Create once, call `render` for each note (the parser and caches are reused)."""
 
@@ -94,21 +110,7 @@ class Renderer:
         self.macros = dict(macros or {})
         md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False, "linkify": True})
         md.enable(["table", "strikethrough", "linkify"])
-        # bare `scheme://…` URLs become links, as GFM autolinking made them on the blog: the inline
-        # linkify rule does that as it parses. The core rule (fuzzy domains, bare e-mail) is off: it
-        # would take `main.py` for a domain, and it cost ~8% of a cold build
-        assert md.linkify is not None  # linkify-it-py is a dependency
-        md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
-        md.core.ruler.disable("linkify")
-        match_at_start = md.linkify.match_at_start
-
-        def url_at_start(text: str) -> Any:
-            """linkify-it's match for the URL `text` starts with, looked up once per URL (a URL
-            ends at white space, so the text after it cannot change the match)."""
-            return remembered_url(_WHITESPACE.split(text, 1)[0])
-
-        remembered_url = _memo(match_at_start)
-        md.linkify.match_at_start = url_at_start  # type: ignore[method-assign]
+        _bare_urls_as_links(md)
         md.use(front_matter_plugin).use(footnote_plugin).use(tasklists_plugin)
         md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True, allow_labels=False)
         md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
