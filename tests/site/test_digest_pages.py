@@ -65,3 +65,29 @@ def test_adding_a_newer_note_leaves_older_pages_alone(notebook: Path, tmp_path: 
     build_site(notebook, out, workers=1)
     assert (out / "digest" / "2021" / "index.html").read_bytes() == first
     assert len(sections(out / "digest" / "2021" / "2" / "index.html")) == 2
+
+
+def entries(page: Path) -> list[str]:
+    return re.findall(r'<a class="note-title" href="[^"]*">([^<]+)</a>', page.read_text(encoding="utf-8"))
+
+
+def test_long_lists_and_the_archive_get_a_page_per_year(notebook: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(steps, "LIST_PAGE_NOTES", 2)
+    monkeypatch.setattr(steps, "YEAR_PART_NOTES", 2)
+    days = ["2021-01-05", "2021-02-01", "2021-03-01", "2022-01-01", "2022-05-01"]
+    notebook_of(notebook, days)
+    out = tmp_path / "out"
+    build_site(notebook, out, workers=1)
+    category = out / "categories" / "cs"
+    assert entries(category / "index.html") == ["노트 4", "노트 3"]  # the newest two
+    nav = (category / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<a href="\.\./\.\./(categories/cs/\d[^"]*)"', nav) == [
+        "categories/cs/2022/", "categories/cs/2021/", "categories/cs/2021/2/"]
+    assert entries(category / "2022" / "index.html") == ["노트 4", "노트 3"]
+    assert entries(category / "2021" / "index.html") == ["노트 2", "노트 1"]
+    assert entries(category / "2021" / "2" / "index.html") == ["노트 0"]
+    archive = out / "archive"
+    assert entries(archive / "index.html") == []
+    assert sorted(entries(archive / "2022" / "index.html") + entries(archive / "2021" / "index.html")
+                  + entries(archive / "2021" / "2" / "index.html")) == [f"노트 {i}" for i in range(5)]

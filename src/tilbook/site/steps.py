@@ -40,14 +40,17 @@ def _note_pages(site: Site) -> None:
                   key=(site.outputs[note.rel].key, planned.anchor, neighbours), context=context, spread=True)
 
 
+LIST_PAGE_NOTES = 150
+"""Entries a category or tag page shows before it is split: the newest ones, then pages by year."""
+YEAR_PART_NOTES = 500
+"""A year of a list or the archive beyond this many entries is split into parts (pages stay < 1 MB)."""
+
+
 def _group_pages(site: Site) -> None:
     for group in site.plan.categories:
-        site.page(group.url, "list.html", title=f"{group.emoji} {group.name}".strip(),
-                  key=(site.keys(group.notes), "category"),
-                  context=functools.partial(_group_context, site, group, "category", f"digest/{group.slug}/"))
+        _list_pages(site, group, "category", f"{group.emoji} {group.name}".strip(), f"digest/{group.slug}/")
     for group in site.plan.tags:
-        site.page(group.url, "list.html", title=f"#{group.name}", key=(site.keys(group.notes), "tag"),
-                  context=functools.partial(_group_context, site, group, "tag", None))
+        _list_pages(site, group, "tag", f"#{group.name}", None)
     categories = [{"name": g.name, "emoji": g.emoji, "url": g.url, "count": len(g.notes)} for g in site.plan.categories]
     tags = [{"name": g.name, "emoji": "", "url": g.url, "count": len(g.notes)} for g in site.plan.tags]
     site.page("categories/", "groups.html", title="Categories", key=(categories,),
@@ -55,9 +58,26 @@ def _group_pages(site: Site) -> None:
     site.page("tags/", "groups.html", title="Tags", key=(tags,), context=lambda: {"kind": "tag", "groups": tags})
 
 
-def _group_context(site: Site, group: Group, kind: str, digest: str | None) -> dict[str, Any]:
-    return {"count": len(group.notes), "entries_html": site.entries_html(reversed(group.notes)), "kind": kind,
-            "group": _light(group), "feed": f"{group.url}feed.xml", "digest": digest}
+def _list_pages(site: Site, group: Group, kind: str, title: str, digest: str | None) -> None:
+    """A category or tag page, newest first; a long one shows its newest LIST_PAGE_NOTES entries and
+    links to a page per year (`categories/cs/2021/`)."""
+    newest = list(reversed(group.notes))
+    years = year_pages(group.url, newest, YEAR_PART_NOTES) if len(newest) > LIST_PAGE_NOTES else []
+    links = [{"url": p.url, "label": p.label, "count": len(p.notes)} for p in years]
+    light = _light(group)
+
+    def context(notes: list[PlannedNote], year: str | None) -> dict[str, Any]:
+        return {"count": len(group.notes), "entries_html": site.entries_html(notes), "kind": kind, "group": light,
+                "feed": f"{group.url}feed.xml", "digest": digest, "years": links, "year": year,
+                "shown": len(notes)}
+
+    first = newest[:LIST_PAGE_NOTES]
+    site.page(group.url, "list.html", title=title, key=(site.keys(first), kind, tuple(map(str, links))),
+              context=functools.partial(context, first, None))
+    for page in years:
+        site.page(page.url, "list.html", title=f"{title} · {page.label}",
+                  key=(site.keys(page.notes), kind, tuple(map(str, links)), page.label),
+                  context=functools.partial(context, page.notes, page.label))
 
 
 def _light(group: Group) -> dict[str, str]:
@@ -66,16 +86,29 @@ def _light(group: Group) -> dict[str, str]:
 
 
 def _archive(site: Site) -> None:
-    def context() -> dict[str, Any]:
-        years: dict[int, dict[int, list[PlannedNote]]] = defaultdict(lambda: defaultdict(list))
-        for planned in reversed(site.plan.notes):
-            years[planned.note.date.year][planned.note.date.month].append(planned)
-        return {"years": [{"year": y, "months": [{"month": m, "count": len(notes),
-                                                  "entries_html": site.entries_html(notes, excerpts=False)}
-                                                 for m, notes in sorted(months.items(), reverse=True)]}
-                          for y, months in sorted(years.items(), reverse=True)]}
+    """Every note by year and month, newest first; beyond LIST_PAGE_NOTES notes, a page per year
+    (parts of YEAR_PART_NOTES) under a contents page."""
+    newest = list(reversed(site.plan.notes))
+    pages = year_pages("archive/", newest, YEAR_PART_NOTES) if len(newest) > LIST_PAGE_NOTES else []
+    links = [{"url": p.url, "label": p.label, "count": len(p.notes)} for p in pages]
 
-    site.page("archive/", "archive.html", title="Archive", key=(site.keys(site.plan.notes),), context=context)
+    def context(notes: list[PlannedNote]) -> dict[str, Any]:
+        years: dict[int, dict[int, list[PlannedNote]]] = defaultdict(lambda: defaultdict(list))
+        for planned in notes:
+            years[planned.note.date.year][planned.note.date.month].append(planned)
+        return {"contents": links, "years": [
+            {"year": y, "months": [{"month": m, "count": len(in_month), "entries_html": site.entries_html(in_month, excerpts=False)}
+                                   for m, in_month in sorted(months.items(), reverse=True)]}
+            for y, months in sorted(years.items(), reverse=True)]}
+
+    if not pages:
+        site.page("archive/", "archive.html", title="Archive", key=(site.keys(newest),), context=lambda: context(newest))
+        return
+    site.page("archive/", "archive.html", title="Archive", key=(tuple(map(str, links)),),
+              context=lambda: {"contents": links, "years": []})
+    for page in pages:
+        site.page(page.url, "archive.html", title=f"Archive · {page.label}",
+                  key=(site.keys(page.notes), tuple(map(str, links))), context=functools.partial(context, page.notes))
 
 
 DIGEST_PAGE_NOTES = 100
@@ -91,20 +124,25 @@ class DigestPage:
 
 
 def digest_pages(base: str, notes: list[PlannedNote]) -> list[DigestPage]:
-    """A digest in pages: one page when it is short; else pages of one year each, split into parts
-    of DIGEST_PAGE_NOTES (`digest/2021/`, `digest/2021/2/`…). URLs stay put as notes are added
-    at the newest end, and a page never spans two years."""
+    """A digest in pages: one page at `base` when it is short, else `year_pages`."""
     if len(notes) <= DIGEST_PAGE_NOTES:
         return [DigestPage(base, "", notes)]
+    return year_pages(base, notes, DIGEST_PAGE_NOTES)
+
+
+def year_pages(base: str, notes: list[PlannedNote], part: int) -> list[DigestPage]:
+    """Notes (in the order given) in pages of one year each, split into parts of `part`:
+    `base/2021/`, `base/2021/2/`… URLs stay put as notes are added at the newest end, and a page
+    never spans two years."""
     years: dict[int, list[PlannedNote]] = {}
     for planned in notes:
         years.setdefault(planned.note.date.year, []).append(planned)
     pages = []
     for year, in_year in years.items():
-        parts = [in_year[i:i + DIGEST_PAGE_NOTES] for i in range(0, len(in_year), DIGEST_PAGE_NOTES)]
-        for number, part in enumerate(parts, 1):
+        parts = [in_year[i:i + part] for i in range(0, len(in_year), part)]
+        for number, chunk in enumerate(parts, 1):
             label = f"{year}" if len(parts) == 1 else f"{year} ({number}/{len(parts)})"
-            pages.append(DigestPage(f"{base}{year}/" if number == 1 else f"{base}{year}/{number}/", label, part))
+            pages.append(DigestPage(f"{base}{year}/" if number == 1 else f"{base}{year}/{number}/", label, chunk))
     return pages
 
 
