@@ -23,9 +23,10 @@ CALENDAR_EMOJI = "🗓"
 _HEADING = re.compile(r"^#####[ \t]+(.*)$")
 _SECTION = re.compile(r"^ {0,3}#{1,4}(?:[ \t]+.*)?$")
 """A heading above the notes' level: it ends the note before it (a month or part separator)."""
-_DATE_LINE = re.compile(r"^\s*[*_]{1,2}(\d{4})[.\-/]\s?([\dxX?]{1,2})[.\-/]\s?([\dxX?]{1,2})\.?[*_]{1,2}\s*$")
-"""`*2021.04.25*`, also bold, with `-` or `/`, and placeholders such as `*2021.xx.xx*`."""
-_DATE_HEADING = re.compile(r"^(?:[^\w\s]+\s*)?(\d{4})\.(\d{1,2})\.(\d{1,2})\.?\s*$")
+_DATE = r"(\d{4}|\d{2})[.\-/]\s?([\dxX?]{1,2})[.\-/]\s?([\dxX?]{1,2})\.?(?:\s*\([^)]*\))?"
+"""`2021.04.25`, `2021-4-5`, `21.04.25`, `2021. 04. 25.`, a weekday in brackets, `xx` placeholders."""
+_DATE_LINE = re.compile(rf"^\s*[*_]{{1,2}}{_DATE}[*_]{{1,2}}\s*$")
+_DATE_HEADING = re.compile(rf"^(?:[^\w\s]+\s*)?{_DATE}\s*$")
 _THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _REFERENCES = re.compile(r"^#{1,4}[ \t]+(references?|참고(?:\s*자료|\s*문헌)?|footnotes|각주|출처)\s*$", re.I)
 _META_COMMENT = re.compile(r"^<!--\s*tilbook:\s*(\{.*\})\s*-->\s*$")
@@ -100,8 +101,9 @@ def _topic(title: str) -> str | None:
 
 def _real_date(groups: tuple[str, ...]) -> dt.date | None:
     """The date, or None for a placeholder (`2021.00.00`) or an impossible one (`2021.02.30`)."""
+    year, month, day = groups
     try:
-        return dt.date(*map(int, groups))
+        return dt.date(int(year) + (2000 if len(year) == 2 else 0), int(month), int(day))
     except ValueError:  # also `xx`
         return None
 

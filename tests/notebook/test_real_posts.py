@@ -186,10 +186,22 @@ def test_search_reads_escapes_as_rendered(notebook: Path, blog: Path, tilbook) -
 
 
 @pytest.mark.parametrize("line, date", [("*2021.04.25*", "2021-04-25"), ("**2021.4.5**", "2021-04-05"),
-                                        ("_2021-04-25_", "2021-04-25"), ("*2021.xx.xx*", None)])
+                                        ("_2021-04-25_", "2021-04-25"), ("*2021.xx.xx*", None),
+                                        ("*21.04.25*", "2021-04-25"), ("*2021. 04. 25.*", "2021-04-25"),
+                                        ("*2021.04.25 (일)*", "2021-04-25")])
 def test_date_line_spellings(line: str, date: str | None, tmp_path: Path) -> None:
     from tilbook.digest import parse_post
     post = parse_post(tmp_path / "p.md", f"##### 🥧 Python\n{line}\n\n본문입니다.\n\n##### 🥧 Python\n*2021.06.01*\n\n둘째.\n")
     first = post.entries[0]
     assert first.body == "본문입니다."  # the date line, even a placeholder, is never body text
     assert (first.date.isoformat() if not first.date_assumed else None) == date
+
+
+def test_date_headings_and_windows_line_endings(tmp_path: Path) -> None:
+    from tilbook.digest import parse_post
+    text = "##### 🗓 2021.04.25 (일)\r\n\r\n첫 노트.\r\n\r\n##### 🗓 2021.00.00\r\n\r\n둘째 노트.\r\n"
+    path = tmp_path / "p.md"
+    path.write_bytes(text.encode("utf-8"))
+    post = parse_post(path)
+    assert [(e.date.isoformat(), e.date_assumed, e.body) for e in post.entries] == [
+        ("2021-04-25", False, "첫 노트."), ("2021-04-25", True, "둘째 노트.")]
