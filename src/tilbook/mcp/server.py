@@ -105,7 +105,7 @@ def _add_tools(server: NotebookServer, view: NotebookView) -> None:
         path, snippet and url of each note."""
         found = _call(lambda: tools.search_notes(view, query, category=category, tag=tag, since=since, until=until,
                                                  drafts=drafts, limit=limit))
-        lines = [f"{found['count']} notes for `{query}`" + (":" if found["count"] else ".")]
+        lines = [f"{found['count']} notes match" + (":" if found["count"] else ".")]
         for index, hit in enumerate(found["results"], 1):
             lines += [_note_line(index, hit), f"   {_marks(hit['snippet'])}"]
         return _result(found, "\n".join(lines))

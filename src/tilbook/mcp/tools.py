@@ -8,10 +8,8 @@ library call as its command: `fts.search` (`tilbook search`), `capture.new_note`
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +51,8 @@ class SearchHit(NoteSummary):
 
 
 class SearchResult(TypedDict):
-    query: str
+    """(The query is not echoed: a caller that searched for a draft's words sees nothing of them.)"""
+
     count: int
     results: list[SearchHit]
 
@@ -138,7 +137,7 @@ def search_notes(view: NotebookView, query: str, *, category: str | None = None,
                 break
             asked = len(by_rel) + 1  # the filters ate too many: rank them all once
         results = [SearchHit(**summary(snap.notebook, note), snippet=hit.snippet) for hit, note in kept[:wanted]]
-    return SearchResult(query=query, count=len(results), results=results)
+    return SearchResult(count=len(results), results=results)
 
 
 def list_notes(view: NotebookView, *, category: str | None = None, tag: str | None = None,
@@ -201,17 +200,6 @@ def add_note(view: NotebookView, text: str, category: str, *, tags: list[str] | 
     return Written(path=rel, url=url, findings=_findings_of(view, rel))
 
 
-@contextmanager
-def write_lock(view: NotebookView) -> Iterator[None]:
-    """One read-modify-write of a note at a time, across every server process of this notebook."""
-    with open(view.lock_path(WRITE_LOCK), "a") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
 def append_to_note(view: NotebookView, path_or_slug: str, text: str, *, drafts: bool = False) -> Written:
     """Add a paragraph at the end of a note: atomically, and two appends at once both land."""
     addition = text.strip()
@@ -220,7 +208,7 @@ def append_to_note(view: NotebookView, path_or_slug: str, text: str, *, drafts: 
     with view.snapshot() as snap:
         note = snap.resolver.resolve(path_or_slug, drafts=drafts)
         url = summary(snap.notebook, note)["url"]
-    with write_lock(view):
+    with view.file_lock(WRITE_LOCK):  # one read-modify-write at a time, across server processes
         current = decode(Path(note.rel), _read_inside(view.root, note.rel))
         rewrite_note(view.root / note.rel, current.rstrip("\n") + "\n\n" + addition + "\n")
     view.changed()

@@ -13,6 +13,7 @@ own SQLite connection to the shared index file.
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import os
 import sqlite3
 import threading
@@ -27,6 +28,7 @@ from ..notes import NOTES_DIR, cache_dir, load_notebook
 from ..search import fts
 from .notes_access import Resolver, safe_notes
 
+INDEX_LOCK = "mcp-index.lock"
 RESCAN_SECONDS = 2.0
 """At most this long between full re-reads when no folder under notes/ changed."""
 
@@ -67,10 +69,18 @@ class NotebookView:
         with self._lock:
             self._notebook = None
 
-    def lock_path(self, name: str) -> Path:
+    @contextmanager
+    def file_lock(self, name: str) -> Iterator[None]:
+        """An exclusive lock shared by every server process of this notebook (flock on a file in
+        .tilbook-cache/): around read-modify-writes of notes and the search index's set-up."""
         folder = cache_dir(self.root)
         folder.mkdir(parents=True, exist_ok=True)
-        return folder / name
+        with open(folder / name, "a") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def _folder_stamp(self) -> tuple[tuple[str, int], ...]:
         """mtimes of notes/ and of the folders below it: they change when a note file appears,
@@ -104,11 +114,13 @@ class NotebookView:
         """This thread's connection, refreshed when the notebook changed since it last was."""
         local = self._connections
         if getattr(local, "con", None) is None:
-            local.con = fts.connect(self.root)
+            with self.file_lock(INDEX_LOCK):  # two servers starting at once must not both create the index
+                local.con = fts.connect(self.root)
             local.generation = -1
         if local.generation != self._generation:
             assert self._notebook is not None
-            fts.refresh(local.con, self._notebook)
+            with self.file_lock(INDEX_LOCK):
+                fts.refresh(local.con, self._notebook)
             local.generation = self._generation
         con: sqlite3.Connection = local.con
         return con
