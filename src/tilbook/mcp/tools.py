@@ -27,9 +27,9 @@ from ..search import fts
 from .notes_access import AccessRefused, inside
 from .view import NotebookView
 
-SEARCH_OVERFETCH = 4
-"""fts.search does not filter drafts or dates: ask it for this many times `limit` (plus a margin)
-and filter here, asking again for everything only when the filters ate too many."""
+SEARCH_MARGIN = 5
+"""fts.search does not filter drafts or dates: ask it for this many more than `limit` and filter
+here, asking again for everything only when the filters ate too many (every extra hit costs a snippet)."""
 MAX_LIMIT = 1000
 WRITE_LOCK = "mcp-write.lock"
 
@@ -126,8 +126,8 @@ def search_notes(view: NotebookView, query: str, *, category: str | None = None,
     """The notes matching every word of `query`, best first (the engine of `tilbook search`)."""
     first, last, wanted = parse_day(since, "since"), parse_day(until, "until"), _limit(limit, 10)
     with view.snapshot() as snap:
-        by_rel = {note.rel: note for note in snap.notebook.notes}
-        asked = wanted * SEARCH_OVERFETCH + 20
+        by_rel = view.by_rel
+        asked = wanted + (SEARCH_MARGIN if first is None and last is None else 10 * wanted + 50)
         while True:
             hits = fts.search(snap.con, query, category=category or None, tag=tag or None, limit=asked)
             kept = [(hit, by_rel[hit.path]) for hit in hits if hit.path in by_rel]

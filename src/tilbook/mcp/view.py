@@ -3,9 +3,10 @@
 A command loads the notebook and exits; a server answers hundreds of calls. Loading 10,000 notes
 (stat every file, read the loader cache) and refreshing the search index cost tens of
 milliseconds each, more than a search itself, so the view keeps the loaded notebook and reloads
-it only when something may have changed: a folder under notes/ changed its mtime (a note was
-added, removed or atomically replaced: what tilbook, git and most editors do), this server wrote a
-note, or `RESCAN_SECONDS` passed (an editor that rewrites a file in place changes no folder).
+it only when something may have changed: notes/ or a year folder in it changed its mtime (a note
+was added, removed or atomically replaced: what tilbook, git and most editors do), this server
+wrote a note, or, checked at most every `RESCAN_SECONDS`, a note file changed its size or mtime
+(an editor that rewrites a file in place changes no folder).
 
 Tools run in worker threads; one lock serialises every read of the view, and each thread has its
 own SQLite connection to the shared index file.
@@ -23,14 +24,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import Notebook
+from ..model import Note, Notebook
 from ..notes import NOTES_DIR, cache_dir, load_notebook
 from ..search import fts
 from .notes_access import Resolver, safe_notes
 
 INDEX_LOCK = "mcp-index.lock"
 RESCAN_SECONDS = 2.0
-"""At most this long between full re-reads when no folder under notes/ changed."""
+"""At most this long between stat sweeps of every note file (~10 ms at 10,000 notes)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +53,10 @@ class NotebookView:
         self._lock = threading.RLock()
         self._notebook: Notebook | None = None
         self._stamp: tuple[tuple[str, int], ...] = ()
-        self._loaded_at = 0.0
+        self._checked_at = 0.0
+        self._file_stats: list[tuple[int, int]] = []
+        self.by_rel: dict[str, Note] = {}
+        """The current notebook's notes by path (valid while a snapshot is held)."""
         self._generation = 0
         self._connections = threading.local()
 
@@ -83,31 +87,47 @@ class NotebookView:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def _folder_stamp(self) -> tuple[tuple[str, int], ...]:
-        """mtimes of notes/ and of the folders below it: they change when a note file appears,
-        disappears or is replaced by a rename."""
+        """mtimes of notes/ and of the folders in it (the years): they change when a note file
+        appears, disappears or is replaced by a rename. A few stats, not one per note."""
         base = self.root / NOTES_DIR
         stamp: list[tuple[str, int]] = []
-        for folder, dirs, _ in os.walk(base):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        try:
+            stamp.append((str(base), os.stat(base).st_mtime_ns))
+            with os.scandir(base) as entries:
+                for entry in entries:
+                    if entry.is_dir() and not entry.name.startswith("."):
+                        stamp.append((entry.name, entry.stat().st_mtime_ns))
+        except OSError:
+            pass
+        return tuple(sorted(stamp))
+
+    def _files_changed(self, notebook: Notebook) -> bool:
+        """Whether any note file changed size or mtime since the load (an in-place edit)."""
+        for note, seen in zip(notebook.notes, self._file_stats):
             try:
-                stamp.append((folder, os.stat(folder).st_mtime_ns))
+                stat = os.stat(note.path)
             except OSError:
-                continue
-        return tuple(stamp)
+                return True
+            if (stat.st_size, stat.st_mtime_ns) != seen:
+                return True
+        return False
 
     def _current(self) -> Notebook:
         now = time.monotonic()
-        if self._notebook is not None and now - self._loaded_at < self.rescan_seconds:
-            stamp = self._folder_stamp()
-            if stamp == self._stamp:
+        stamp = self._folder_stamp()
+        if self._notebook is not None and stamp == self._stamp:
+            if now - self._checked_at < self.rescan_seconds:
                 return self._notebook
-        else:
-            stamp = self._folder_stamp()
+            self._checked_at = now
+            if not self._files_changed(self._notebook):
+                return self._notebook
         loaded = load_notebook(self.root, strict=False)
         notebook = dataclasses.replace(loaded, notes=safe_notes(loaded))
         if self._notebook is None or _identity(notebook) != _identity(self._notebook):
             self._generation += 1
-        self._notebook, self._stamp, self._loaded_at = notebook, stamp, now
+        self._file_stats = [_signature(note.path) for note in notebook.notes]
+        self._notebook, self._stamp, self._checked_at = notebook, stamp, now
+        self.by_rel = {note.rel: note for note in notebook.notes}
         return notebook
 
     def _connection(self) -> sqlite3.Connection:
@@ -128,3 +148,11 @@ class NotebookView:
 
 def _identity(notebook: Notebook) -> list[tuple[str, str]]:
     return [(note.rel, note.digest_hash) for note in notebook.notes]
+
+
+def _signature(path: Path) -> tuple[int, int]:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return stat.st_size, stat.st_mtime_ns
