@@ -1,17 +1,24 @@
 """A small notebook of Korean and English notes written here, and an MCP client connected to
-`tilbook mcp`'s server in memory through the SDK's own `Client`."""
+`tilbook mcp`'s server in memory, on either major version of the SDK: 2.x's `Client`, or 1.x's
+`ClientSession` over memory streams. Results are read through `field`, `is_error` and
+`structured`, since 1.x names fields as the wire does (`isError`) and 2.x in snake_case."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
-from mcp import Client
+from mcp.shared import exceptions
 
 from tilbook.capture import init_notebook, new_note
 from tilbook.config import add_categories
-from tilbook.mcp.server import build_server
+from tilbook.mcp.server import NotebookServer, build_server
+
+MCPError: type[Exception] = getattr(exceptions, "MCPError", None) or exceptions.McpError  # 2.x, 1.x
 
 NOTES = [
     ("텐서플로우의 `tf.map_fn`은 첫 번째 축을 따라 텐서를 풀어서 함수를 적용한다.", "ML", ["tensorflow"],
@@ -42,7 +49,36 @@ def nb(tmp_path: Path) -> Path:
     return make_notebook(tmp_path / "nb")
 
 
+@asynccontextmanager
+async def connect(server: NotebookServer) -> AsyncIterator[Any]:
+    """An initialised client session of `server`, in memory."""
+    try:
+        from mcp import Client  # 2.x
+    except ImportError:
+        from mcp.shared.memory import create_connected_server_and_client_session
+
+        async with create_connected_server_and_client_session(server._mcp_server) as session:
+            yield session
+        return
+    async with Client(server) as client:
+        yield client
+
+
+def field(model: Any, wire: str) -> Any:
+    """A protocol model's field by its wire name (`structuredContent`): 1.x's attribute name, 2.x's alias."""
+    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", wire).lower()
+    return getattr(model, snake) if snake in type(model).model_fields else getattr(model, wire)
+
+
+def is_error(result: Any) -> bool:
+    return bool(field(result, "isError"))
+
+
+def structured(result: Any) -> Any:
+    return field(result, "structuredContent")
+
+
 @pytest.fixture
-async def client(nb: Path) -> AsyncIterator[Client]:
-    async with Client(build_server(nb)) as session:
+async def client(nb: Path) -> AsyncIterator[Any]:
+    async with connect(build_server(nb)) as session:
         yield session

@@ -3,11 +3,12 @@ adds of the same title make distinct files, concurrent appends to one note all l
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import anyio
 import pytest
-from mcp import Client
 
+from tests.mcp.conftest import connect, is_error, structured
 from tilbook.mcp.server import build_server
 
 pytestmark = pytest.mark.anyio
@@ -16,13 +17,13 @@ pytestmark = pytest.mark.anyio
 async def test_concurrent_adds_never_lose_a_note(nb: Path) -> None:
     before = set((nb / "notes").rglob("*.md"))
     paths: list[str] = []
-    async with Client(build_server(nb)) as first, Client(build_server(nb)) as second:
-        async def add(client: Client, index: int) -> None:
+    async with connect(build_server(nb)) as first, connect(build_server(nb)) as second:
+        async def add(client: Any, index: int) -> None:
             result = await client.call_tool("add_note", {"text": f"같은 제목의 노트.\n\n본문 {index}",
                                                          "category": "Python", "date": "2024-07-01",
                                                          "title": "같은 제목"})
-            assert not result.is_error
-            paths.append(result.structured_content["path"])
+            assert not is_error(result)
+            paths.append(structured(result)["path"])
 
         async with anyio.create_task_group() as group:
             for index in range(8):
@@ -36,10 +37,10 @@ async def test_concurrent_adds_never_lose_a_note(nb: Path) -> None:
 async def test_concurrent_appends_all_land(nb: Path) -> None:
     target = next(p for p in (nb / "notes" / "2024").glob("*.md") if "socket" in p.read_text(encoding="utf-8"))
     rel = target.relative_to(nb).as_posix()
-    async with Client(build_server(nb)) as first, Client(build_server(nb)) as second:
-        async def append(client: Client, index: int) -> None:
+    async with connect(build_server(nb)) as first, connect(build_server(nb)) as second:
+        async def append(client: Any, index: int) -> None:
             result = await client.call_tool("append_to_note", {"path_or_slug": rel, "text": f"덧붙임 zq{index}"})
-            assert not result.is_error
+            assert not is_error(result)
 
         async with anyio.create_task_group() as group:
             for index in range(10):

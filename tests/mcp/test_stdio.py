@@ -8,6 +8,8 @@ import pytest
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
+from tests.mcp.conftest import is_error, structured
+
 pytestmark = pytest.mark.anyio
 
 
@@ -18,11 +20,11 @@ async def test_a_stdio_session(nb: Path) -> None:
         await session.initialize()
         assert "search_notes" in {tool.name for tool in (await session.list_tools()).tools}
         found = await session.call_tool("search_notes", {"query": "텐서"})
-        assert not found.is_error and "tf.map_fn" in found.content[0].text
+        assert not is_error(found) and "tf.map_fn" in found.content[0].text
         refused = await session.call_tool("read_note", {"path_or_slug": "../../../../etc/passwd"})
-        assert refused.is_error and "root:" not in refused.content[0].text
+        assert is_error(refused) and "root:" not in refused.content[0].text
         added = await session.call_tool("add_note", {"text": "stdio로 추가했다.", "category": "ML"})
-        assert (nb / added.structured_content["path"]).is_file()
+        assert (nb / structured(added)["path"]).is_file()
         assert (await session.list_resources()).resources
         assert "weekly_review" in {p.name for p in (await session.list_prompts()).prompts}
 

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mcp import Client
+
+from tests.mcp.conftest import connect, field, is_error, structured
 
 pytestmark = pytest.mark.anyio
 TOOLS = {"search_notes", "read_note", "list_notes", "add_note", "append_to_note", "check", "export_digest"}
@@ -17,28 +18,28 @@ def text(result: Any) -> str:
     return " ".join(getattr(block, "text", "") for block in result.content)
 
 
-async def call(client: Client, tool: str, **arguments: Any) -> dict[str, Any]:
+async def call(client: Any, tool: str, **arguments: Any) -> dict[str, Any]:
     result = await client.call_tool(tool, arguments)
-    assert not result.is_error, text(result)
-    assert result.structured_content is not None
-    return dict(result.structured_content)
+    assert not is_error(result), text(result)
+    assert structured(result) is not None
+    return dict(structured(result))
 
 
-async def refused(client: Client, tool: str, **arguments: Any) -> str:
+async def refused(client: Any, tool: str, **arguments: Any) -> str:
     result = await client.call_tool(tool, arguments)
-    assert result.is_error
+    assert is_error(result)
     return text(result)
 
 
-async def test_the_tools_are_listed_with_output_schemas(client: Client) -> None:
+async def test_the_tools_are_listed_with_output_schemas(client: Any) -> None:
     tools = {tool.name: tool for tool in (await client.list_tools()).tools}
     assert set(tools) == TOOLS  # related_notes waits for the related-notes feature (tilbook.related)
-    assert all(tool.output_schema for tool in tools.values())
+    assert all(field(tool, "outputSchema") for tool in tools.values())
 
 
 @pytest.mark.parametrize("query, found", [("텐서", "tf.map_fn"), ("immutable로", "튜플은"), ("socket", "context manager"),
                                           ("함수", "tf.map_fn"), ("키가", "튜플은")])
-async def test_search_finds_korean_and_english(client: Client, query: str, found: str) -> None:
+async def test_search_finds_korean_and_english(client: Any, query: str, found: str) -> None:
     data = await call(client, "search_notes", query=query)
     assert data["count"] >= 1 and found in data["results"][0]["title"]
     hit = data["results"][0]
@@ -47,7 +48,7 @@ async def test_search_finds_korean_and_english(client: Client, query: str, found
     assert "<mark>" in hit["snippet"]
 
 
-async def test_search_filters_and_readable_text(client: Client) -> None:
+async def test_search_filters_and_readable_text(client: Any) -> None:
     assert (await call(client, "search_notes", query="텐서", category="Python"))["count"] == 0
     assert (await call(client, "search_notes", query="immutable", tag="자료구조"))["count"] == 1
     assert (await call(client, "search_notes", query="immutable", since="2024-05-23"))["count"] == 0
@@ -56,9 +57,9 @@ async def test_search_filters_and_readable_text(client: Client) -> None:
     assert "tf.map_fn" in text(result) and "**텐서**" in text(result)
 
 
-async def test_drafts_are_hidden_unless_asked(client: Client) -> None:
+async def test_drafts_are_hidden_unless_asked(client: Any) -> None:
     result = await client.call_tool("search_notes", {"query": "zqsecret"})
-    assert "zqsecret" not in text(result) + str(result.structured_content)
+    assert "zqsecret" not in text(result) + str(structured(result))
     assert (await call(client, "search_notes", query="zqsecret", drafts=True))["results"][0]["draft"] is True
     listed = await call(client, "list_notes")
     assert listed["total"] == 3 and not any(n["draft"] for n in listed["notes"])
@@ -70,14 +71,14 @@ async def test_drafts_are_hidden_unless_asked(client: Client) -> None:
     assert "zqsecret" not in (await call(client, "export_digest"))["markdown"]
 
 
-async def test_list_notes_newest_first_with_filters(client: Client) -> None:
+async def test_list_notes_newest_first_with_filters(client: Any) -> None:
     listed = await call(client, "list_notes", limit=2)
     assert listed["total"] == 3 and [n["date"] for n in listed["notes"]] == ["2024-05-29", "2024-05-22"]
     assert [n["category"] for n in (await call(client, "list_notes", category="ml"))["notes"]] == ["ML"]
     assert (await call(client, "list_notes", tag="socket"))["total"] == 1
 
 
-async def test_read_note_by_path_file_name_date_slug_or_slug(client: Client) -> None:
+async def test_read_note_by_path_file_name_date_slug_or_slug(client: Any) -> None:
     hit = (await call(client, "search_notes", query="socket"))["results"][0]
     note = await call(client, "read_note", path_or_slug=hit["path"])
     assert note["front_matter"]["category"] == "Python" and note["front_matter"]["date"] == "2024-05-29"
@@ -91,7 +92,7 @@ async def test_read_note_by_path_file_name_date_slug_or_slug(client: Client) -> 
 
 @pytest.mark.parametrize("name", ["../../../../etc/passwd", "/etc/passwd", "notes/../tilbook.toml",
                                   "notes/2024/../../tilbook.toml", "..\\..\\etc\\passwd", "~/.ssh/id_rsa"])
-async def test_paths_outside_the_notes_folder_are_refused(client: Client, name: str) -> None:
+async def test_paths_outside_the_notes_folder_are_refused(client: Any, name: str) -> None:
     for tool, extra in (("read_note", {}), ("append_to_note", {"text": "x"}), ("check", {})):
         arguments = {"path" if tool == "check" else "path_or_slug": name, **extra}
         message = await refused(client, tool, **arguments)
@@ -104,7 +105,7 @@ async def test_a_symlink_out_of_the_notebook_is_never_served(nb: Path, tmp_path:
     outside = tmp_path / "secret.md"
     outside.write_text("---\ndate: 2024-05-21\ncategory: Python\n---\nzqoutside 비밀\n", encoding="utf-8")
     os.symlink(outside, nb / "notes" / "2024" / "2024-05-21-link.md")
-    async with Client(build_server(nb)) as client:
+    async with connect(build_server(nb)) as client:
         assert "zqoutside" not in str((await call(client, "search_notes", query="zqoutside"))["results"])
         assert all("link" not in n["path"] for n in (await call(client, "list_notes"))["notes"])
         message = await refused(client, "read_note", path_or_slug="notes/2024/2024-05-21-link.md")
@@ -113,7 +114,7 @@ async def test_a_symlink_out_of_the_notebook_is_never_served(nb: Path, tmp_path:
     assert outside.read_text(encoding="utf-8").endswith("비밀\n")
 
 
-async def test_add_note_goes_through_new_and_reports_findings(client: Client, nb: Path) -> None:
+async def test_add_note_goes_through_new_and_reports_findings(client: Any, nb: Path) -> None:
     before = set((nb / "notes").rglob("*.md"))
     written = await call(client, "add_note", text="`zip(*rows)`로 행렬을 전치한다.", category="python",
                          tags=["itertools"], date="2024-06-01")
@@ -127,7 +128,7 @@ async def test_add_note_goes_through_new_and_reports_findings(client: Client, nb
     assert "not a date" in await refused(client, "add_note", text="x", category="ML", date="어제")
 
 
-async def test_append_is_atomic_and_returns_findings(client: Client, nb: Path) -> None:
+async def test_append_is_atomic_and_returns_findings(client: Any, nb: Path) -> None:
     path = (await call(client, "search_notes", query="socket"))["results"][0]["path"]
     written = await call(client, "append_to_note", path_or_slug=path, text="`contextlib.closing`도 같은 일을 한다.")
     assert written["path"] == path and written["findings"] == []
@@ -136,7 +137,7 @@ async def test_append_is_atomic_and_returns_findings(client: Client, nb: Path) -
     assert not list((nb / "notes" / "2024").glob(".*.tmp"))
 
 
-async def test_check_returns_structured_findings(client: Client, nb: Path) -> None:
+async def test_check_returns_structured_findings(client: Any, nb: Path) -> None:
     assert (await call(client, "check"))["findings"] == []
     bad = await call(client, "add_note", text="수식 $\\frac{1}{$ 이 깨졌다[^1].", category="ML", date="2024-06-03")
     everything = await call(client, "check")
@@ -146,7 +147,7 @@ async def test_check_returns_structured_findings(client: Client, nb: Path) -> No
     assert set(one["findings"][0]) == {"rule", "severity", "path", "line", "message"}
 
 
-async def test_export_digest_of_a_category(client: Client) -> None:
+async def test_export_digest_of_a_category(client: Any) -> None:
     digest = await call(client, "export_digest", category="Python")
     assert digest["notes"] == 2 and "immutable로" in digest["markdown"] and "tf.map_fn" not in digest["markdown"]
     assert "no published note" in await refused(client, "export_digest", tag="없는태그")

@@ -1,4 +1,5 @@
-"""The MCP server: `tools`, the resources and the prompts registered on the SDK's `MCPServer`.
+"""The MCP server: `tools`, the resources and the prompts registered on the SDK's server class
+(`sdk.Server`: `FastMCP` on mcp 1.x, `MCPServer` on 2.x).
 
 Each tool returns a `CallToolResult` with readable text for the model and the same data as
 `structuredContent` (validated against the TypedDict named in its `Annotated` return type, which
@@ -16,13 +17,12 @@ from typing import Annotated, Any, TypeVar
 from urllib.parse import unquote
 
 import anyio.to_thread
-from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError, ToolError
-from mcp.types import CallToolResult, Resource, TextContent
+from mcp.types import CallToolResult, Resource
 
 from ..errors import TilbookError
 from ..version import __version__
-from . import prompts, tools
+from . import prompts, sdk, tools
+from .sdk import ResourceError, ToolError
 from .view import NotebookView
 
 NAME = "tilbook"
@@ -45,10 +45,6 @@ def _call(action: Callable[[], _T]) -> _T:
         raise ToolError(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from None
 
 
-def _result(data: Any, text: str) -> CallToolResult:
-    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=dict(data))
-
-
 def _marks(snippet: str) -> str:
     return re.sub(r"</?mark>", "**", snippet)
 
@@ -66,8 +62,8 @@ def _findings_text(findings: list[tools.FindingData]) -> str:
                                            for f in findings)
 
 
-class NotebookServer(MCPServer[Any]):
-    """MCPServer that also lists one resource per published note (a template alone is not listed)."""
+class NotebookServer(sdk.Server[Any]):
+    """The SDK's server that also lists one resource per published note (a template alone is not listed)."""
 
     def __init__(self, view: NotebookView, **settings: Any) -> None:
         super().__init__(**settings)
@@ -79,15 +75,19 @@ class NotebookServer(MCPServer[Any]):
 
     def _note_resources(self) -> list[Resource]:
         with self.view.snapshot() as snap:
-            return [Resource(uri=prompts.note_uri(note), name=note.rel, title=note.title,
-                             description=f"{note.date.isoformat()} · {note.category}", mime_type="text/markdown")
+            return [sdk.note_resource(uri=prompts.note_uri(note), name=note.rel, title=note.title,
+                                      description=f"{note.date.isoformat()} · {note.category}",
+                                      mime_type="text/markdown")
                     for note in prompts.recent(snap.notebook, len(snap.notebook.notes))]
 
 
-def build_server(root: Path) -> NotebookServer:
-    """The server of the notebook at `root` (which must hold tilbook.toml)."""
+def build_server(root: Path, *, host: str | None = None, port: int | None = None) -> NotebookServer:
+    """The server of the notebook at `root` (which must hold tilbook.toml); `host` and `port` are
+    where `run_http` will listen."""
     view = NotebookView(root)
-    server = NotebookServer(view, name=NAME, version=__version__, instructions=INSTRUCTIONS, log_level="WARNING")
+    server = NotebookServer(view, name=NAME, instructions=INSTRUCTIONS, log_level="WARNING",
+                            **sdk.server_options(version=__version__, host=host, port=port))
+    sdk.set_version(server, __version__)
     _add_tools(server, view)
     _add_resources(server, view)
     _add_prompts(server, view)
@@ -108,7 +108,7 @@ def _add_tools(server: NotebookServer, view: NotebookView) -> None:
         lines = [f"{found['count']} notes match" + (":" if found["count"] else ".")]
         for index, hit in enumerate(found["results"], 1):
             lines += [_note_line(index, hit), f"   {_marks(hit['snippet'])}"]
-        return _result(found, "\n".join(lines))
+        return sdk.tool_result(found, "\n".join(lines))
 
     @server.tool()
     def read_note(path_or_slug: str, drafts: bool = False) -> Annotated[CallToolResult, tools.NoteText]:
@@ -118,7 +118,7 @@ def _add_tools(server: NotebookServer, view: NotebookView) -> None:
         head = f"# {note['title']}\n{note['date']} · {note['category']} · {note['path']}"
         if note["tags"]:
             head += " · tags: " + ", ".join(note["tags"])
-        return _result(note, f"{head}\n\n{note['body']}")
+        return sdk.tool_result(note, f"{head}\n\n{note['body']}")
 
     @server.tool()
     def list_notes(category: str | None = None, tag: str | None = None, since: str | None = None,
@@ -131,7 +131,7 @@ def _add_tools(server: NotebookServer, view: NotebookView) -> None:
         lines = [f"{listed['total']} notes" + (f", the newest {len(listed['notes'])}:"
                                                if listed["total"] > len(listed["notes"]) else ":")]
         lines += [_note_line(index, note) for index, note in enumerate(listed["notes"], 1)]
-        return _result(listed, "\n".join(lines))
+        return sdk.tool_result(listed, "\n".join(lines))
 
     @server.tool()
     def add_note(text: str, category: str, tags: list[str] | None = None, title: str | None = None,
@@ -141,7 +141,8 @@ def _add_tools(server: NotebookServer, view: NotebookView) -> None:
         sentence unless title is given; never replaces a note. Returns its path and the check
         findings of the new note."""
         written = _call(lambda: tools.add_note(view, text, category, tags=tags, title=title, date=date, draft=draft))
-        return _result(written, f"Wrote {written['path']} ({written['url']}).\n{_findings_text(written['findings'])}")
+        return sdk.tool_result(written, f"Wrote {written['path']} ({written['url']}).\n"
+                                        + _findings_text(written["findings"]))
 
     @server.tool()
     def append_to_note(path_or_slug: str, text: str,
@@ -149,7 +150,7 @@ def _add_tools(server: NotebookServer, view: NotebookView) -> None:
         """Add markdown text as a new paragraph at the end of a note (atomic; concurrent appends
         all land). Returns the check findings of the note."""
         written = _call(lambda: tools.append_to_note(view, path_or_slug, text, drafts=drafts))
-        return _result(written, f"Appended to {written['path']}.\n{_findings_text(written['findings'])}")
+        return sdk.tool_result(written, f"Appended to {written['path']}.\n{_findings_text(written['findings'])}")
 
     @server.tool()
     def check(path: str | None = None) -> Annotated[CallToolResult, tools.CheckResult]:
@@ -157,14 +158,14 @@ def _add_tools(server: NotebookServer, view: NotebookView) -> None:
         matter…), or only one note when path is given. Findings: rule, severity, path, line, message."""
         result = _call(lambda: tools.check(view, path))
         summary = f"{result['errors']} errors, {result['warnings']} warnings, {len(result['findings'])} findings."
-        return _result(result, summary + "\n" + _findings_text(result["findings"]))
+        return sdk.tool_result(result, summary + "\n" + _findings_text(result["findings"]))
 
     @server.tool()
     def export_digest(category: str | None = None, tag: str | None = None) -> Annotated[CallToolResult, tools.Digest]:
         """The published notes (all, or of one category or tag) as one digest post in markdown,
         as `tilbook export` writes it."""
         digest = _call(lambda: tools.export_digest(view, category=category, tag=tag))
-        return _result(digest, digest["markdown"])
+        return sdk.tool_result(digest, digest["markdown"])
 
 
 def _add_resources(server: NotebookServer, view: NotebookView) -> None:
@@ -221,4 +222,4 @@ def run_stdio(root: Path) -> None:
 
 def run_http(root: Path, *, host: str, port: int) -> None:
     """Streamable HTTP at http://host:port/mcp (the CLI allows loopback hosts only)."""
-    build_server(root).run("streamable-http", host=host, port=port)
+    sdk.run_http(build_server(root, host=host, port=port), host=host, port=port)
