@@ -22,13 +22,14 @@ from .config import CONFIG_NAME, Config, load_config
 from .errors import InputError, NotebookNotFound
 from .frontmatter import decode, field_line, split_front_matter, unknown_fields, validate_fields
 from .fsutil import atomic_write, create_exclusive
+from .links import plain_wikilinks
 from .model import Note, Notebook
 from .parallel import split_for_workers, worker_count
 from .slugs import nfc, slugify, unique_slug, url_key
 
 NOTES_DIR = "notes"
 CACHE_DIR = ".tilbook-cache"
-LOADER_CACHE_VERSION = 5
+LOADER_CACHE_VERSION = 6  # 6: a [[wikilink]] in a derived title reads as its text
 TITLE_LENGTH = 70
 MAX_NOTE_BYTES = 2_000_000
 """Larger files are refused: a note is short, and a 10 MB one would stall every build."""
@@ -82,7 +83,7 @@ def _first_text(body: str) -> str:
                 parts.append(child.content.translate(_SENTENCE_MARKS))
             elif child.type in ("softbreak", "hardbreak"):
                 parts.append(" ")
-        text = " ".join("".join(parts).split())
+        text = plain_wikilinks(" ".join("".join(parts).split()))
         if text:
             return text
     return ""

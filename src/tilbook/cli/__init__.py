@@ -19,7 +19,7 @@ COMMANDS = {
     "init": "init", "new": "new", "import": "import_", "export": "export", "list": "list_",
     "check": "check", "search": "search", "build": "build", "serve": "serve", "db": "db",
     "deploy": "deploy",
-    "review": "review",
+    "review": "review", "related": "related",
 }
 """Command name → the module of tilbook.cli that defines it, as a click command of the module's name."""
 
