@@ -15,7 +15,6 @@ Order is deterministic: score, then the newer note, then the path.
 """
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -58,12 +57,6 @@ def note_doc(note: Note, text_terms: Iterable[str]) -> Doc:
 class Related:
     key: str
     score: float
-
-
-def doc_fingerprint(doc: Doc) -> str:
-    """A stable hash of everything the scores of `doc` read (for caches)."""
-    text = "\x1f".join(sorted(doc.terms)) + "\x1e" + "\x1f".join(sorted(doc.tags)) + f"\x1e{doc.category}\x1e{doc.day}"
-    return hashlib.blake2b(f"{doc.key}\x1d{text}".encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 class RelatedIndex:

@@ -7,6 +7,7 @@ live in `links.py` (what a link names), `related.py` (scores) and `gitdates.py` 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +18,7 @@ from ..links import NoteIndex, placeholder_target, split_target
 from ..model import Note, Notebook
 from ..notes import cache_dir
 from ..plan import PlannedNote, SitePlan
-from ..related import Doc, Related, RelatedIndex, doc_fingerprint, note_doc
+from ..related import Doc, Related, RelatedIndex, note_doc
 from ..render.markdown import Rendered, heading_slug
 from ..tokens import terms
 
@@ -104,8 +105,7 @@ class Connections:
     def related(self, outputs: dict[str, Any]) -> dict[str, list[Related]]:
         """Related notes of every planned note (computed once per build, cached by input)."""
         if self._related is None:
-            docs = [_doc(p.note, outputs[p.note.rel]) for p in self.plan.notes]
-            self._related = _cached_related(self.notebook, docs)
+            self._related = _cached_related(self.notebook, self.plan.notes, outputs)
         return self._related
 
     def page_parts(self, planned: PlannedNote, outputs: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -131,14 +131,17 @@ def _doc(note: Note, output: Any) -> Doc:
     return note_doc(note, text_terms)
 
 
-def _cached_related(notebook: Notebook, docs: list[Doc]) -> dict[str, list[Related]]:
-    """Related notes of `docs`, reused from the last build when no input changed."""
+def _cached_related(notebook: Notebook, planned: list[PlannedNote], outputs: dict[str, Any]
+                    ) -> dict[str, list[Related]]:
+    """Related notes of the planned notes, reused from the last build when no note's output key
+    (its HTML, text, title, tags, category and date) changed."""
     path = cache_dir(notebook.root) / RELATED_CACHE
-    key = tuple(sorted(doc_fingerprint(d) for d in docs))
+    key = hashlib.blake2b(repr([(p.note.rel, outputs[p.note.rel].key) for p in planned]).encode(),
+                          digest_size=16).hexdigest()
     cached = cachefiles.load(path)
     if isinstance(cached, tuple) and len(cached) == 3 and cached[0] == RELATED_CACHE_VERSION and cached[1] == key:
         return cached[2]  # type: ignore[no-any-return]
-    found = RelatedIndex(docs).all_related()
+    found = RelatedIndex(_doc(p.note, outputs[p.note.rel]) for p in planned).all_related()
     try:
         cachefiles.save(path, (RELATED_CACHE_VERSION, key, found))
     except OSError:
