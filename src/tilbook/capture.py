@@ -35,7 +35,11 @@ def init_notebook(folder: Path, *, title: str | None = None) -> Path:
 
 
 def resolve_category(root: Path, category: str, *, allow_new: bool, emoji: str = "") -> str:
-    """The known category `category` names (spaces and case forgiven), or a new one if allowed."""
+    """The known category `category` names (spaces and case forgiven), or a new one if allowed.
+
+    A notebook with no category yet takes the first one as given (`tilbook init` then
+    `tilbook new … -c Python` just works); once there are some, an unknown name is more likely a
+    typo than a new category, so it needs `--new-category`."""
     config = load_config(root / CONFIG_NAME)
     wanted = " ".join(category.split())
     for known in config.categories:
@@ -43,7 +47,7 @@ def resolve_category(root: Path, category: str, *, allow_new: bool, emoji: str =
             return known
     if not wanted:
         raise UsageError("the category is empty", hint="pass -c NAME")
-    if not allow_new:
+    if not allow_new and config.categories:
         known_list = ", ".join(config.categories) or "(none yet)"
         raise UsageError(f"unknown category `{wanted}`; known: {known_list}",
                          hint="pick one of those, or pass --new-category to add it")

@@ -17,6 +17,7 @@ from typing import Any
 
 from .errors import InputError
 from .frontmatter import decode, split_front_matter
+from .links import ANCHOR_LINE
 from .mdtext import MALFORMED_DEF, Definition, fenced_lines, footnote_refs, repair_emoji, split_definitions, split_label
 
 CALENDAR_EMOJI = "🗓"
@@ -247,6 +248,8 @@ def _read_entry(path: Path, lines: list[str], code: list[bool], start: int, end:
     while cursor < end and not lines[cursor].strip():
         cursor += 1
     extra: dict[str, Any] = {}
+    if cursor < end and ANCHOR_LINE.match(lines[cursor]):  # an exported post's anchor for links to the note
+        cursor += 1
     if cursor < end and _META_COMMENT.match(lines[cursor]):
         try:
             extra = json.loads(_META_COMMENT.match(lines[cursor]).group(1))  # type: ignore[union-attr]

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from .digest import CALENDAR_EMOJI
+from .exportlinks import PostLinks, anchor_of
 from .mdtext import footnote_refs, relabel_footnotes, split_definitions
 from .model import Notebook, Note
 from .slugs import slugify
@@ -37,11 +38,13 @@ def export_post(notebook: Notebook, *, category: str | None = None, tag: str | N
     title = title or (f"{config.title}: {topic}" if topic else config.title)
     path = "/til/" + (slugify(topic) + "/" if topic else "")
     return render_post(notes, emoji_of=config.categories, style=style, title=title, draft=draft,
-                       description=config.description, language=config.language, order=order, path=path)
+                       description=config.description, language=config.language, order=order, path=path,
+                       links=PostLinks(notebook.notes, notes, "(비공개 노트)" if config.language.startswith("ko")
+                                       else "(unpublished note)"))
 
 
-def _meta_comment(note: Note, include_draft: bool) -> str:
-    data: dict[str, Any] = {"title": note.title}
+def _meta_comment(note: Note, include_draft: bool, title: str) -> str:
+    data: dict[str, Any] = {"title": title}
     if note.tags:
         data["tags"] = list(note.tags)
     if include_draft:  # a draft post says each note's own state, so published notes stay published
@@ -50,8 +53,11 @@ def _meta_comment(note: Note, include_draft: bool) -> str:
 
 
 def render_post(notes: list[Note], *, emoji_of: dict[str, str], style: str, title: str, draft: bool,
-                description: str, language: str, order: str, path: str) -> str:
-    """Join notes into one digest post; footnotes renumbered 1..n in order of first use."""
+                description: str, language: str, order: str, path: str, links: PostLinks | None = None) -> str:
+    """Join notes into one digest post; footnotes renumbered 1..n in order of first use; links
+    between notes (with `links`) pointed at the post's own anchors (`exportlinks.py`)."""
+    links = links or PostLinks(notes, notes)
+    bodies = {note.rel: links.rewrite(note, note.body) for note in notes}
     first = min((n.date for n in notes), default=dt.date.today())
     head = ["---", f"title: {json.dumps(title, ensure_ascii=False)}", f'date: "{first.isoformat()}"',
             'template: "post"', f"draft: {'true' if draft else 'false'}", f"path: {json.dumps(path, ensure_ascii=False)}",
@@ -63,7 +69,7 @@ def render_post(notes: list[Note], *, emoji_of: dict[str, str], style: str, titl
     references: list[str] = []
     counter = 0
     for note in notes:
-        body, defs = split_definitions(note.body)
+        body, defs = split_definitions(bodies[note.rel])
         mapping: dict[str, str] = {}
         for label, _ in footnote_refs(body):
             if label not in mapping:
@@ -83,6 +89,7 @@ def render_post(notes: list[Note], *, emoji_of: dict[str, str], style: str, titl
             heading = f"##### {CALENDAR_EMOJI} {day}\n\n"
         else:
             heading = f"##### {(emoji_of.get(note.category, '') + ' ' + note.category).strip()}\n\n*{day}*\n"
-        parts.append(f"{heading}{_meta_comment(note, draft)}\n\n{body.strip()}")
+        anchor = f'<a id="{anchor_of(note)}"></a>\n' if note.rel in links.targets else ""
+        parts.append(f"{heading}{anchor}{_meta_comment(note, draft, links.title(note))}\n\n{body.strip()}")
     parts.append("### References\n\n" + "\n".join(references))
     return "\n\n".join(parts).rstrip("\n") + "\n"

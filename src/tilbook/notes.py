@@ -22,12 +22,13 @@ from .config import Config, load_config
 from .errors import InputError
 from .frontmatter import decode, field_line, split_front_matter, unknown_fields, validate_fields
 from .fsutil import atomic_write, create_exclusive
+from .links import plain_wikilinks
 from .model import Note, Notebook
 from .parallel import split_for_workers, worker_count
 from .paths import CACHE_DIR as CACHE_DIR, CONFIG_NAME, NOTES_DIR as NOTES_DIR, cache_dir as cache_dir, find_notebook as find_notebook
 from .slugs import nfc, slugify, unique_slug, url_key
 
-LOADER_CACHE_VERSION = 5
+LOADER_CACHE_VERSION = 6  # 6: a [[wikilink]] in a derived title reads as its text
 TITLE_LENGTH = 70
 MAX_NOTE_BYTES = 2_000_000
 """Larger files are refused: a note is short, and a 10 MB one would stall every build."""
@@ -67,7 +68,7 @@ def _first_text(body: str) -> str:
                 parts.append(child.content.translate(_SENTENCE_MARKS))
             elif child.type in ("softbreak", "hardbreak"):
                 parts.append(" ")
-        text = " ".join("".join(parts).split())
+        text = plain_wikilinks(" ".join("".join(parts).split()))
         if text:
             return text
     return ""

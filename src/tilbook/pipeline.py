@@ -13,7 +13,10 @@ from .model import Note, Notebook
 from .notes import cache_dir, load_notebook
 from .plan import SitePlan, make_plan, note_anchor
 from .render.cache import RenderCache, RenderJob, job_key, render_all, settings_key
+from .related import LIMIT as RELATED_LIMIT
+from .related import RelatedIndex, note_doc
 from .render.markdown import Rendered
+from .tokens import terms
 from .version import __version__
 
 
@@ -60,3 +63,19 @@ def prepare(root: Path | Notebook, *, drafts: bool, workers: int | None = None,
     done = render_notes(notebook, [p.note for p in plan.notes], anchors=[p.anchor for p in plan.notes],
                         workers=workers, progress=progress)
     return Prepared(done.cache, done.jobs, done.rendered, notebook, plan)
+
+
+def related_notes(notebook: Notebook, note: Note, *, drafts: bool = False,
+                  limit: int = RELATED_LIMIT) -> list[tuple[Note, float]]:
+    """The notes most like `note` among the published ones (drafts too when asked), scored as the
+    site's "Related notes" are (`related.py`), best first."""
+    notes = [n for n in notebook.visible_notes(drafts=drafts) if n.rel != note.rel] + [note]
+    done = render_notes(notebook, notes)
+    docs = [note_doc(n, done.cache.text_terms.get(job.key, "").split("\n") if done.cache.text_terms.get(job.key)
+                     else terms(rendered.text)) for n, job, rendered in zip(notes, done.jobs, done.rendered)]
+    try:
+        done.save_cache()
+    except OSError:  # a read-only notebook still answers
+        pass
+    by_rel = {n.rel: n for n in notes}
+    return [(by_rel[r.key], r.score) for r in RelatedIndex(docs).related(note.rel, limit)]

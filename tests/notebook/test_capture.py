@@ -105,3 +105,11 @@ def test_bom_and_crlf_read_like_the_clean_file(notebook: Path) -> None:
     write_note(notebook, "2023/b.md", ("\ufeff" + clean.replace("2022-05-02", "2023-05-02")).replace("\n", "\r\n").encode())
     a, b = load_notebook(notebook).notes
     assert (a.title, a.body, a.body_line) == (b.title, b.body, b.body_line) == ("T", "Body 줄바꿈.\nSecond line.", 6)
+
+
+def test_the_first_category_of_a_new_notebook_needs_no_flag(notebook: Path, tilbook) -> None:  # noqa: ANN001
+    first = tilbook("new", "첫 노트입니다.", "-c", "Python", cwd=notebook)
+    assert first.code == 0 and first.out.strip().startswith("notes/")
+    assert '"Python" = ""' in (notebook / "tilbook.toml").read_text(encoding="utf-8")
+    typo = tilbook("new", "둘째 노트.", "-c", "Pyhton", cwd=notebook)
+    assert typo.code == 2 and "unknown category `Pyhton`; known: Python" in typo.err

@@ -125,7 +125,7 @@ def test_list_json_keys(notebook: Path, posts: Posts, tilbook) -> None:  # noqa:
     result = tilbook("list", "--json", cwd=notebook)
     rows = [json.loads(line) for line in result.out.splitlines()]
     assert result.code == 0 and len(rows) == 16
-    assert set(rows[0]) == {"date", "category", "emoji", "tags", "title", "draft", "slug", "path"}
+    assert set(rows[0]) == {"date", "category", "emoji", "tags", "title", "draft", "slug", "path", "created", "updated"}
     newest = rows[0]
     assert (newest["date"], newest["category"], newest["emoji"]) == posts.expect["newest"]
     assert (notebook / newest["path"]).is_file()

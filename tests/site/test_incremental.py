@@ -184,3 +184,19 @@ def test_incremental_site_equals_a_cold_build(monkeypatch: pytest.MonkeyPatch, s
         shutil.copytree(root, cold_root, ignore=shutil.ignore_patterns(".tilbook-cache", "site"))
         build_site(cold_root, Path(tmp) / "cold", workers=1)
         assert tree(out) == tree(Path(tmp) / "cold"), steps_taken
+
+
+def test_a_commit_is_seen_for_the_dates_from_git(tmp_path: Path) -> None:
+    """Pages show dates from git; a commit changes them without touching a note file."""
+    root = tmp_path / "nb"
+    small_notebook(root)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@e", "GIT_AUTHOR_DATE": "2024-06-01T10:00:00", "GIT_COMMITTER_DATE": "2024-06-01T10:00:00"}
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True, env=env)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True, env=env)
+    subprocess.run(["git", "commit", "-qm", "first"], cwd=root, check=True, env=env)
+    out = tmp_path / "out"
+    build_site(root, out, workers=1)
+    assert build_site(root, out, workers=1).up_to_date
+    subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", "second"], cwd=root, check=True, env=env)
+    assert not build_site(root, out, workers=1).up_to_date

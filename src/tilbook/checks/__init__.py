@@ -14,6 +14,7 @@ from pathlib import Path
 from ..config import CONFIG_NAME, Config
 from ..digest import parse_post
 from ..errors import InputError
+from ..links import NoteIndex
 from ..notes import load_notebook
 from ..pipeline import render_notes
 from ..render.markdown import Renderer
@@ -66,9 +67,10 @@ def _check_notebook(root: Path) -> list[Finding]:
     out: list[Finding] = []
     if note_rules:
         done = render_notes(notebook, notebook.notes)
+        index = NoteIndex.of(notebook.notes)
         for note, rendered in zip(notebook.notes, done.rendered):
             unit = Unit(path=note.rel, file=note.path, body=note.body, body_line=note.body_line, date=note.date,
-                        rendered=rendered, date_line=note.field_line("date"))
+                        rendered=rendered, date_line=note.field_line("date"), notes=index)
             out += _spots(note_rules, unit, note.rel)
         try:
             done.save_cache()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..links import NoteIndex
 from ..render.markdown import Rendered
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -44,6 +45,8 @@ class Unit:
     date_line: int = 1
     footnotes_checked_by_post: bool = False
     """Digest notes share one References section: the post checks their footnotes as a whole."""
+    notes: NoteIndex | None = None
+    """The notebook's notes, which wikilinks name (None for a digest post checked on its own)."""
 
     def line(self, body_line: int) -> int:
         """File line of a 1-based body line."""

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..links import placeholder_target
 from .model import Spot, Unit
 
 
@@ -42,6 +43,12 @@ def missing_images(unit: Unit) -> Iterator[Spot]:
 
 def broken_links(unit: Unit) -> Iterator[Spot]:
     for href, line in unit.rendered.links:
+        name = placeholder_target(href)
+        if name is not None:  # a wikilink: it must name exactly one note
+            problem = unit.notes.resolve(name).problem if unit.notes is not None else None
+            if problem:
+                yield unit.line(line), f"[[{name}]] links no note: {problem}; the page shows its text"
+            continue
         target = _resolve(unit, href)
         if target is not None and not target.exists():
             yield unit.line(line), f"link target {unquote(href)} does not exist; fix the path or the note's file name"

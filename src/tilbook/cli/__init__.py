@@ -18,7 +18,7 @@ from ..errors import TilbookError
 COMMANDS = {
     "init": "init", "new": "new", "import": "import_", "export": "export", "list": "list_",
     "check": "check", "search": "search", "build": "build", "serve": "serve", "db": "db",
-    "deploy": "deploy", "review": "review", "mcp": "mcp",
+    "deploy": "deploy", "review": "review", "mcp": "mcp", "related": "related",
 }
 """Command name → the module of tilbook.cli that defines it, as a click command of the module's name."""
 

@@ -30,6 +30,8 @@ def build(notebook: str | None, output: str | None, drafts: bool, strict: bool,
     finally:
         if progress:
             progress.close()
+    for notice in result.notices:
+        click.echo(f"note: {notice}", err=True)
     for warning in result.warnings:
         click.echo(str(warning), err=True)
     click.echo(f"built {shown(result.out)}: {result.summary()}")

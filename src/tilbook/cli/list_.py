@@ -19,7 +19,13 @@ def list_(category: str | None, tag: str | None, drafts: bool, as_json: bool) ->
     """List notes, newest first."""
     from ..exporter import select_notes
 
+    from ..gitdates import created_updated, note_history
+    from ..notes import cache_dir
+
     notebook = load_notebook(notebook_root())
+    history = note_history(notebook.root, cache_dir(notebook.root))
+    if history.warning:
+        click.echo(f"note: {history.warning}", err=True)
     notes = sorted(select_notes(notebook, category=category, tag=tag, drafts=drafts),
                    key=lambda n: (n.date, n.rel), reverse=True)
     if as_json:
@@ -27,6 +33,8 @@ def list_(category: str | None, tag: str | None, drafts: bool, as_json: bool) ->
             row: dict[str, Any] = {"date": note.date.isoformat(), "category": note.category,
                                    "emoji": notebook.config.emoji(note.category), "tags": list(note.tags),
                                    "title": note.title, "draft": note.draft, "slug": note.slug, "path": note.rel}
+            created, updated = created_updated(note, history.dates.get(note.rel))
+            row["created"], row["updated"] = created.isoformat(), updated.isoformat()
             click.echo(json.dumps(row, ensure_ascii=False))
         return
     from rich.console import Console

@@ -27,6 +27,8 @@ from .delimiters import message as delimiter_message
 from .delimiters import stray_spaces
 from .highlight import highlight
 from .math import MathProblem, plain_math, render_math
+from .wikilinks import wikilinks_plugin
+from ..links import NOTE_SCHEME
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _UNSAFE_SCHEME = re.compile(r"^(javascript|vbscript|file|data):")
@@ -53,7 +55,8 @@ class Rendered:
     images: tuple[tuple[str, int], ...]
     """(src as in the HTML, line) of every relative local image."""
     links: tuple[tuple[str, int], ...]
-    """(href as in the HTML, line) of every relative local link."""
+    """(href as in the HTML, line) of every relative local link and every wikilink (a
+    `tilbook-note:` placeholder, see `links.py`)."""
 
 
 def heading_slug(title: str) -> str:
@@ -114,6 +117,7 @@ class Renderer:
         md.use(front_matter_plugin).use(footnote_plugin).use(tasklists_plugin)
         md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True, allow_labels=False)
         md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
+        md.use(wikilinks_plugin)
         md.validateLink = is_safe_link  # type: ignore[method-assign]
         md.normalizeLink = _memo(md.normalizeLink)  # type: ignore[method-assign,assignment]
         md.normalizeLinkText = _memo(md.normalizeLinkText)  # type: ignore[method-assign,assignment]
@@ -193,7 +197,7 @@ class Renderer:
                         words.append(child.content)
                     elif child.type == "link_open":
                         href = str(child.attrs.get("href", ""))
-                        if is_local(href):
+                        if is_local(href) or href.startswith(NOTE_SCHEME):
                             links.append((href, line))
                 text.append(" ".join("".join(words).split()))
                 line_in_block = line

@@ -15,13 +15,14 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..links import plain_wikilinks
 from ..model import Note, Notebook
 from ..notes import cache_dir
 from ..mdtext import CODE_SPAN, FENCE_OPEN, fenced_lines
 from ..render.mathplain import text_with_plain_math
 from ..tokens import bigram_text, is_cjk, normalise
 
-SCHEMA_VERSION = "7"  # 6: formulas in plain form (σ, not \sigma); 7: markdown escapes read as rendered
+SCHEMA_VERSION = "8"  # 6: formulas in plain form (σ, not \sigma); 7: markdown escapes read as rendered; 8: [[wikilinks]] as their text
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS notes(
@@ -55,7 +56,7 @@ def plain_text(body: str) -> str:
             if index % 3 == 2:  # a code span's content
                 pieces.append(piece)
             elif index % 3 == 0:
-                prose = _FOOTNOTE_LABEL.sub(" ", _LINK.sub(r"\1", piece))
+                prose = _FOOTNOTE_LABEL.sub(" ", _LINK.sub(r"\1", plain_wikilinks(piece)))
                 prose = _ESCAPE.sub(r"\1", text_with_plain_math(prose))
                 pieces.append(re.sub(r"[*`#>|]+", " ", prose))  # `_` stays: is_training is one word
         out.append("".join(pieces))

@@ -56,6 +56,7 @@ def assemble_site(root: Path, target: Path, *, drafts: bool, strict: bool, worke
     index_changed = add_search_index(site, index_cache)
     add_feeds(site)
     result.warnings = site.warnings
+    result.notices = [site.connections.notice] if site.connections.notice else []
     if strict and site.warnings:
         raise BuildError(f"{len(site.warnings)} warnings and --strict: nothing was written",
                          hint="fix them, e.g. " + str(site.warnings[0]))

@@ -51,7 +51,7 @@ def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, str
         if collecting:
             gc.enable()
     if later is None:
-        report = {"notes": result.notes, "pages": result.pages,
+        report = {"notes": result.notes, "pages": result.pages, "notices": result.notices,
                   "warnings": [[w.path, w.line, w.code, w.message] for w in result.warnings]}
         state.record(cache, target, drafts=drafts, inputs=inputs, extra=[*site.media.values(), *site.looked_up],
                      report=report)
@@ -66,4 +66,5 @@ def _unchanged(target: Path, drafts: bool, strict: bool, report: dict[str, objec
                          hint="fix them, e.g. " + str(warnings[0]))
     pages = int(report["pages"])  # type: ignore[call-overload]
     return BuildResult(out=target, notes=int(report["notes"]), pages=pages, unchanged=pages,  # type: ignore[call-overload]
-                       drafts=drafts, warnings=warnings, up_to_date=True)
+                       drafts=drafts, warnings=warnings, notices=list(report.get("notices", [])),  # type: ignore[call-overload]
+                       up_to_date=True)

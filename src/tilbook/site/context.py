@@ -21,6 +21,7 @@ from ..notes import CACHE_DIR, NOTES_DIR
 from ..render.markdown import Rendered
 from ..render.math import text_with_mathml, text_with_plain_math
 from ..reviewlog import REVIEW_DIR
+from .connected import Connections
 from .feeds import absolute
 from .result import BuildWarning
 from .pages import make_environment, template_error
@@ -99,6 +100,8 @@ class Site:
         self.tag_urls = {g.name.casefold(): g.url for g in plan.tags}
         self.entries: dict[tuple[str, bool], str] = {}
         """List-page entries already written in this build, by (note, with excerpt)."""
+        self.connections = Connections(notebook, plan)
+        """Links between notes, backlinks, related notes, dates from git (site/connected.py)."""
 
     # --- notes -------------------------------------------------------------------------
     def localise(self, planned: PlannedNote, rendered: Rendered) -> str:
@@ -131,6 +134,7 @@ class Site:
                     continue
                 fragment = f"#{planned_target.anchor}-{parts.fragment}" if parts.fragment else ""
                 out = out.replace(attr, f'href="{ROOT}{planned_target.url}{fragment}"')
+                self.connections.link(note.rel, linked.rel)
             elif target.is_file():
                 out = out.replace(attr, f'href="{ROOT}{self._media(target, root)}"')
             else:
@@ -163,20 +167,22 @@ class Site:
         (`render_key` stands for the rendered HTML and text when localising changed nothing)."""
         note = planned.note
         body = self.localise(planned, rendered)
-        excerpt = _excerpt(rendered.text)
-        item = {"title": text_with_plain_math(note.title), "title_html": self.title_html(note.title),
+        body, text = self.connections.place_links(planned, rendered, body, ROOT, self.warn)
+        excerpt = _excerpt(text)
+        title = self.connections.title(note)  # without a linked draft's name
+        item = {"title": text_with_plain_math(title), "title_html": self.title_html(title),
                 "url": planned.url, "date": note.date, "category": note.category,
                 "emoji": self.config.emoji(note.category), "category_url": self.category_urls[note.category],
-                "excerpt": excerpt, "draft": note.draft,
+                "excerpt": excerpt, "draft": note.draft, "updated": self.connections.updated(note),
                 "tags": [{"name": t, "url": self.tag_urls[t.casefold()]} for t in note.tags if t.casefold() in self.tag_urls]}
         digest = hashlib.blake2b(repr(item).encode("utf-8", "surrogatepass"), digest_size=16)
-        if body is rendered.html:
+        if body is rendered.html and text is rendered.text:
             digest.update(render_key.encode())
         else:
             digest.update(body.encode("utf-8", "surrogatepass"))
-            digest.update(rendered.text.encode("utf-8", "surrogatepass"))
-        self.outputs[note.rel] = NoteOutput(planned, body, rendered.text, excerpt, item, digest.hexdigest(),
-                                            text_terms)
+            digest.update(text.encode("utf-8", "surrogatepass"))
+        self.outputs[note.rel] = NoteOutput(planned, body, text, excerpt, item, digest.hexdigest(),
+                                            text_terms if text is rendered.text else "")
 
     def title_html(self, title: str) -> Markup:
         """The note's title for its `<h1>`: formulas as MathML."""

@@ -30,6 +30,8 @@ class BuildResult:
     seconds: float = 0.0
     drafts: bool = False
     warnings: list[BuildWarning] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    """Said once on stderr, not warnings about notes (e.g. a shallow clone: no dates from git)."""
     up_to_date: bool = False
     """Nothing the site is made from changed since the last build: nothing was done."""
 

@@ -4,7 +4,8 @@ imported.
 
 `.tilbook-cache/build-state.sqlite` holds, per output folder: the stat of every input file the
 build read (note files, tilbook.toml, templates and static files of the notebook and the theme,
-media the notes show, paths the notes link to that did not exist, the review log), the build
+media the notes show, paths the notes link to that did not exist, the review log, the git
+repository's HEAD and branch tips for dates from git), the build
 settings (drafts, tilbook's version), and the stat of the output's marker file. The state is
 written in one transaction after the site was swapped into place; a build killed at any point
 before leaves the previous state, whose inputs differ from the files now, so the next build does
@@ -61,6 +62,25 @@ def _tree(folder: str, suffix: str | None = None) -> Iterable[str]:
                 yield f"{entry.path[prefix:]} {st.st_size}:{st.st_mtime_ns}"
 
 
+def _git_heads(root: Path) -> list[str]:
+    """The stat of the repository's HEAD and branch tips: a commit changes the dates from git
+    that pages show (created, updated), without changing any note file."""
+    for folder in (root, *root.parents):
+        git = folder / ".git"
+        if git.is_file():  # a worktree or submodule: `.git` names the real folder
+            text = git.read_text(encoding="utf-8", errors="replace").strip()
+            git = (folder / text.removeprefix("gitdir:").strip()).resolve()
+        if not git.is_dir():
+            continue
+        common = git
+        if (git / "commondir").is_file():
+            common = (git / (git / "commondir").read_text(encoding="utf-8").strip()).resolve()
+        heads = [f"git {where.name}/{name} {_stat(str(where / name))}"
+                 for where, name in ((git, "HEAD"), (common, "packed-refs"), (common, "shallow"))]
+        return heads + sorted(f"git refs/{line}" for line in _tree(str(common / "refs" / "heads")))
+    return []
+
+
 def inputs_fingerprint(root: Path) -> str:
     """Hash of the stat of every file a build reads by name: notes, config, templates, static
     files (the notebook's and the theme's), and the review log."""
@@ -68,6 +88,7 @@ def inputs_fingerprint(root: Path) -> str:
     lines = sorted(_tree(os.path.join(base, "notes"), ".md"))
     lines.append("config " + _stat(os.path.join(base, "tilbook.toml")))
     lines.append("review " + _stat(os.path.join(base, "review", "log.jsonl")))
+    lines += _git_heads(root)
     for name, folder in (("templates", os.path.join(base, "templates")), ("static", os.path.join(base, "static")),
                          ("theme", str(THEME))):
         lines += sorted(f"{name}/{line}" for line in _tree(folder))

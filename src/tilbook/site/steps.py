@@ -29,15 +29,18 @@ def _note_pages(site: Site) -> None:
         before = notes[index - 1] if index > 0 else None
         after = notes[index + 1] if index + 1 < len(notes) else None
         neighbours = [site.outputs[p.note.rel].key if p else None for p in (before, after)]
+        connected = site.connections.page_parts(planned, site.outputs)  # linked from, related notes
 
         def context(planned: PlannedNote = planned, before: PlannedNote | None = before,
-                    after: PlannedNote | None = after) -> dict[str, Any]:
+                    after: PlannedNote | None = after, connected: dict[str, Any] = connected) -> dict[str, Any]:
             output = site.outputs[planned.note.rel]
             return {"note": output.item, "body": Markup(output.html), "anchor": planned.anchor,
-                    "prev": site.item(before) if before else None, "next": site.item(after) if after else None}
+                    "prev": site.item(before) if before else None, "next": site.item(after) if after else None,
+                    **connected}
 
-        site.page(planned.url, "note.html", title=site.item(planned)["title"], lastmod=note.updated or note.date,
-                  key=(site.outputs[note.rel].key, planned.anchor, neighbours), context=context, spread=True)
+        site.page(planned.url, "note.html", title=site.item(planned)["title"],
+                  lastmod=site.connections.updated(note) or note.date,
+                  key=(site.outputs[note.rel].key, planned.anchor, neighbours, connected), context=context, spread=True)
 
 
 LIST_PAGE_NOTES = 150
@@ -227,9 +230,10 @@ def add_feeds(site: Site) -> None:
     cfg = site.config
 
     def entries(notes: tuple[PlannedNote, ...] | list[PlannedNote]) -> list[FeedEntry]:
-        newest = sorted(notes, key=lambda p: (p.note.updated or p.note.date, p.note.date, p.url), reverse=True)
+        updated = {p.note.rel: site.connections.updated(p.note) or p.note.date for p in notes}  # git dates
+        newest = sorted(notes, key=lambda p: (updated[p.note.rel], p.note.date, p.url), reverse=True)
         return [FeedEntry(title=site.item(p)["title"], url=p.url, published=p.note.date,
-                          updated=p.note.updated or p.note.date, category=p.note.category,
+                          updated=updated[p.note.rel], category=p.note.category,
                           html=site.outputs[p.note.rel].html.replace(ROOT, base)) for p in newest[:FEED_SIZE]]
 
     def feed(rel: str, title: str, page_rel: str, notes: tuple[PlannedNote, ...] | list[PlannedNote]) -> None:

@@ -1,0 +1,149 @@
+"""What connects a note page to other notes: its links to them resolved to their pages, the notes
+that link to it ("Linked from"), its related notes, and its dates from git.
+
+`Site` asks this once per note (`place_links`) and once per note page (`page_parts`); the rules
+live in `links.py` (what a link names), `related.py` (scores) and `gitdates.py` (dates).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable
+from typing import Any
+
+from .. import cachefiles
+from ..gitdates import NoteDates, note_history, shown_update
+from ..links import NoteIndex, placeholder_target, split_target
+from ..model import Note, Notebook
+from ..notes import cache_dir
+from ..plan import PlannedNote, SitePlan
+from ..related import Doc, Related, RelatedIndex, note_doc
+from ..render.markdown import Rendered, heading_slug
+from ..tokens import terms
+
+RELATED_CACHE = "related.pickle"
+RELATED_CACHE_VERSION = 1
+Warn = Callable[[str, int | None, str, str], None]
+
+
+def _unpublished(language: str) -> str:
+    """What a page shows for `[[a draft]]` written with no shown text: never its slug or title."""
+    return "(비공개 노트)" if language.startswith("ko") else "(unpublished note)"
+
+
+class Connections:
+    """One build's links between notes, backlinks, related notes and git dates."""
+
+    def __init__(self, notebook: Notebook, plan: SitePlan) -> None:
+        self.notebook = notebook
+        self.plan = plan
+        self.index = NoteIndex.of(notebook.notes)
+        self.linked_from: dict[str, dict[str, None]] = {}
+        """Target note → the notes linking to it (in plan order: oldest first)."""
+        history = note_history(notebook.root, cache_dir(notebook.root))
+        self.git: dict[str, NoteDates] = history.dates
+        self.notice = history.warning
+        self.unpublished = _unpublished(notebook.config.language)
+        self._related: dict[str, list[Related]] | None = None
+        self.hidden: dict[str, list[str]] = {}
+        """Note → names of drafts it links with no shown text (kept out of its derived title too)."""
+
+    # --- dates ---------------------------------------------------------------------------
+    def updated(self, note: Note) -> dt.date | None:
+        """The day the note was last changed after it was written, if it was (else None)."""
+        return shown_update(note, self.git.get(note.rel))
+
+    # --- links -----------------------------------------------------------------------------
+    def link(self, source: str, target: str) -> None:
+        if source != target:
+            self.linked_from.setdefault(target, {})[source] = None
+
+    def place_links(self, planned: PlannedNote, rendered: Rendered, html: str, root: str,
+                    warn: Warn) -> tuple[str, str]:
+        """The note's HTML with each wikilink pointing at its note's page (or shown as text when it
+        names no note, several notes, or a draft of a published build), and its plain text (which
+        loses the name of a linked draft)."""
+        note = planned.note
+        text = rendered.text
+        done: set[str] = set()
+        for href, line in rendered.links:
+            target = placeholder_target(href)
+            if target is None or href in done:
+                continue
+            done.add(href)
+            name, heading = split_target(target)
+            found = self.index.resolve(target)
+            where = note.body_line + line - 1
+            anchor = re.compile(rf'<a href="{re.escape(href)}" class="note-link">(.*?)</a>', re.S)
+            if found.note is None:
+                warn(note.rel, where, "link-broken", f"[[{target}]]: {found.problem}")
+                html = anchor.sub(r"\1", html)
+                continue
+            linked = self.plan.by_rel.get(found.note.rel)
+            if linked is None:  # a draft, in a build without drafts: the shown text only
+                warn(note.rel, where, "link-draft", "links to a draft note; the link is left out of the published page")
+                html = anchor.sub(lambda m: self.unpublished if _bare(m.group(1), name) else m.group(1), html)
+                if name in text:
+                    text = text.replace(name, self.unpublished)
+                self.hidden.setdefault(note.rel, []).append(name)
+                continue
+            fragment = f"#{linked.anchor}-{heading_slug(heading)}" if heading else ""
+            html = html.replace(f'href="{href}"', f'href="{root}{linked.url}{fragment}"')
+            self.link(note.rel, found.note.rel)
+        return html, text
+
+    def title(self, note: Note) -> str:
+        """The note's title, without the name of a draft it links (a title taken from the first
+        sentence has `[[a-draft]]` as written)."""
+        title = note.title
+        for name in self.hidden.get(note.rel, ()) if note.title_derived else ():
+            title = title.replace(name, self.unpublished)
+        return title
+
+    # --- pages -----------------------------------------------------------------------------
+    def related(self, outputs: dict[str, Any]) -> dict[str, list[Related]]:
+        """Related notes of every planned note (computed once per build, cached by input)."""
+        if self._related is None:
+            self._related = _cached_related(self.notebook, self.plan.notes, outputs)
+        return self._related
+
+    def page_parts(self, planned: PlannedNote, outputs: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+        """What a note page shows of other notes: `linked_from` and `related` (title, url)."""
+        by_rel = self.plan.by_rel
+        sources = [by_rel[rel] for rel in self.linked_from.get(planned.note.rel, ()) if rel in by_rel]
+        related = [by_rel[r.key] for r in self.related(outputs).get(planned.note.rel, []) if r.key in by_rel]
+        return {"linked_from": [_shown(outputs[p.note.rel].item) for p in reversed(sources)],
+                "related": [_shown(outputs[p.note.rel].item) for p in related]}
+
+
+def _bare(shown_html: str, name: str) -> bool:
+    """Whether a rendered wikilink shows its target as written (no `|shown text`)."""
+    return shown_html.strip() == name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _shown(item: dict[str, Any]) -> dict[str, Any]:
+    return {"title": item["title"], "url": item["url"], "date": item["date"]}
+
+
+def _doc(note: Note, output: Any) -> Doc:
+    text_terms = output.text_terms.split("\n") if output.text_terms else terms(output.text)
+    return note_doc(note, text_terms)
+
+
+def _cached_related(notebook: Notebook, planned: list[PlannedNote], outputs: dict[str, Any]
+                    ) -> dict[str, list[Related]]:
+    """Related notes of the planned notes, reused from the last build when no note's output key
+    (its HTML, text, title, tags, category and date) changed."""
+    path = cache_dir(notebook.root) / RELATED_CACHE
+    key = hashlib.blake2b(repr([(p.note.rel, outputs[p.note.rel].key) for p in planned]).encode(),
+                          digest_size=16).hexdigest()
+    cached = cachefiles.load(path)
+    if isinstance(cached, tuple) and len(cached) == 3 and cached[0] == RELATED_CACHE_VERSION and cached[1] == key:
+        return cached[2]  # type: ignore[no-any-return]
+    found = RelatedIndex(_doc(p.note, outputs[p.note.rel]) for p in planned).all_related()
+    try:
+        cachefiles.save(path, (RELATED_CACHE_VERSION, key, found))
+    except OSError:
+        pass
+    return found
