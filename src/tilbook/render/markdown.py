@@ -109,7 +109,7 @@ class Renderer:
 
         remembered_url = _memo(match_at_start)
         md.linkify.match_at_start = url_at_start  # type: ignore[method-assign]
-        md.use(front_matter_plugin).use(footnote_plugin).use(tasklists_plugin)
+        md.use(front_matter_plugin).use(footnote_plugin).use(tasklists_plugin, label=True)  # the label names the checkbox
         md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True, allow_labels=False)
         md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
         md.validateLink = is_safe_link  # type: ignore[method-assign]
