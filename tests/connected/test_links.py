@@ -63,7 +63,7 @@ def test_links_and_backlinks_in_pages_and_digests(notebook: Path, tmp_path: Path
     body = source.split('<div class="note-body">', 1)[1].split("</div>", 1)[0]
     assert body.count('href="../../../../2023/03/01/venv-basics/"') == 3  # by slug, by title, the file link
     target = (out / "2023/03/01/venv-basics/index.html").read_text(encoding="utf-8")
-    assert "Linked from" in target and 'href="../../../../2023/03/02/pip-freeze/"' in target
+    assert 'class="linked-from"' in target and 'href="../../../../2023/03/02/pip-freeze/"' in target
     digest = (out / "digest/index.html").read_text(encoding="utf-8")
     assert 'href="../2023/03/01/venv-basics/"' in digest and "tilbook-note:" not in digest
     broken = (out / "2023/03/05/broken/index.html").read_text(encoding="utf-8")

@@ -49,5 +49,5 @@ def test_the_note_page_shows_related_notes(notebook: Path, tmp_path: Path) -> No
     out = tmp_path / "site"
     build_site(notebook, out)
     page = (out / "2022/02/01/kimchi-ferment/index.html").read_text(encoding="utf-8")
-    related = page.split("Related notes", 1)[1]
+    related = page.split('class="related-notes"', 1)[1]
     assert "kimchi-sour/" in related and "kimchi-store/" in related

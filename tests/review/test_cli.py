@@ -102,4 +102,5 @@ def test_calendar_shows_review_days_only_when_asked(tilbook, notebook: Path, tmp
         write_note(notebook, f"{day[:4]}/{day}-today{n}.md", note_text(1, f"Today {n}.").replace("2024-01-01", day))
     build_site(notebook, tmp_path / "on")
     home = (tmp_path / "on" / "index.html").read_text()
-    assert 'reviewed"' in home and f"{day}: " in home and "reviewed on <strong>1</strong> day" in home
+    shown = day.replace("-", ".") + ": "  # the notebook's own day format, YYYY.MM.DD
+    assert 'reviewed"' in home and shown in home and "복습한 날 <strong>1</strong>일" in home

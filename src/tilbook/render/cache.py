@@ -19,7 +19,8 @@ from ..parallel import split_for_workers, worker_count
 from ..tokens import terms
 from .markdown import Renderer, Rendered, RenderWarning
 
-RENDER_CACHE_VERSION = 6  # 5: KaTeX + MathML Core math, plain math in text, footnote warnings; 6: wikilinks
+RENDER_CACHE_VERSION = 7  # 5: KaTeX + MathML Core math, plain math in text, footnote warnings; 6: wikilinks;
+# 7: code blocks focusable (they scroll by keyboard), task checkboxes inside their label
 PARALLEL_THRESHOLD = 64
 """Fewer uncached notes than this render in-process: starting workers costs more (env TILBOOK_PARALLEL_THRESHOLD)."""
 

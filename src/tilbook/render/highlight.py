@@ -34,9 +34,9 @@ def highlight(code: str, lang: str) -> tuple[str, bool]:
     lexer = _lexer(name) if name else None
     css_lang = f' class="language-{escape(name)}"' if name else ""
     if lexer is None:
-        return f'<pre class="highlight"><code{css_lang}>{escape(code)}</code></pre>\n', not name
+        return f'<pre class="highlight" tabindex="0"><code{css_lang}>{escape(code)}</code></pre>\n', not name
     body = pygments_highlight(code, lexer, _FORMATTER)
-    return f'<pre class="highlight"><code{css_lang}>{body}</code></pre>\n', True
+    return f'<pre class="highlight" tabindex="0"><code{css_lang}>{body}</code></pre>\n', True
 
 
 def pygments_css() -> str:

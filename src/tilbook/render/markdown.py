@@ -114,7 +114,7 @@ class Renderer:
         md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False, "linkify": True})
         md.enable(["table", "strikethrough", "linkify"])
         _bare_urls_as_links(md)
-        md.use(front_matter_plugin).use(footnote_plugin).use(tasklists_plugin)
+        md.use(front_matter_plugin).use(footnote_plugin).use(tasklists_plugin, label=True)  # the label names the checkbox
         md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True, allow_labels=False)
         md.use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_slug)
         md.use(wikilinks_plugin)

@@ -1,7 +1,10 @@
 """The learning calendar: a year heatmap of notes per day as inline SVG (no script), with the
 current streak and the total. Anchored on the newest note's day so a build is reproducible.
 Review days (`[review] show_on_site`) are marked only when passed in: class `reviewed` on the day's
-cell and "reviewed" in its text."""
+cell and "reviewed" in its text.
+
+For screen readers the SVG is a group named by its summary, and every day is an image named by its
+date and count (the `<title>` is the same text as a tooltip); home.html adds the legend."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,6 +12,8 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from html import escape
+
+from .i18n import Language
 
 CELL = 11
 GAP = 2
@@ -50,8 +55,9 @@ def _run_length(days: set[dt.date], start: dt.date) -> int:
     return length
 
 
-def learning_calendar(dates: Sequence[dt.date], *, language: str = "en",
+def learning_calendar(dates: Sequence[dt.date], *, language: Language | str = "en",
                       review_days: Collection[dt.date] = ()) -> Calendar:
+    speak = language if isinstance(language, Language) else Language.of(language)
     counts = Counter(dates)
     if not counts:
         return Calendar(svg="", total=0, streak=0, longest=0, end=None)
@@ -60,10 +66,11 @@ def learning_calendar(dates: Sequence[dt.date], *, language: str = "en",
     start = last_sunday_col_start - dt.timedelta(weeks=WEEKS - 1)
     width = WEEKS * (CELL + GAP) + 30
     height = 7 * (CELL + GAP) + 20
-    korean = language.startswith("ko")
-    unit = "개" if korean else " notes"
+    summary = speak.gettext("Notes per day from %(start)s to %(end)s (%(total)d in all)") % {
+        "start": speak.day(start), "end": speak.day(end), "total": len(dates)}
+    reviewed = speak.gettext("reviewed")
     parts = [f'<svg class="heatmap" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-             f'role="img" aria-label="{escape(_label(len(dates), start, end, korean))}">']
+             f'role="group" aria-label="{escape(summary)}">']
     month_seen: set[tuple[int, int]] = set()
     day = start
     while day <= end:
@@ -73,19 +80,16 @@ def learning_calendar(dates: Sequence[dt.date], *, language: str = "en",
         y = 16 + weekday * (CELL + GAP)
         if day.day <= 7 and weekday == 0 and (day.year, day.month) not in month_seen:
             month_seen.add((day.year, day.month))
-            parts.append(f'<text x="{x}" y="10" class="month">{day.month}{"월" if korean else ""}</text>')
+            parts.append(f'<text x="{x}" y="10" class="month" aria-hidden="true">{escape(speak.month(day))}</text>')
         count = counts.get(day, 0)
-        mark = (" reviewed", " · 복습" if korean else " · reviewed") if day in review_days else ("", "")
-        parts.append(f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" rx="2" class="l{_level(count)}{mark[0]}">'
-                     f'<title>{day.isoformat()}: {count}{unit}{mark[1]}</title></rect>')
+        mark = (" reviewed", f" · {reviewed}") if day in review_days else ("", "")
+        label = escape(speak.ngettext("%(day)s: %(count)d note", "%(day)s: %(count)d notes", count)
+                       % {"day": speak.day(day), "count": count} + mark[1])
+        parts.append(f'<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" rx="2" class="l{_level(count)}{mark[0]}" '
+                     f'role="img" aria-label="{label}"><title>{label}</title></rect>')
         day += dt.timedelta(days=1)
     parts.append("</svg>")
     days = set(counts)
     return Calendar(svg="".join(parts), total=len(dates), streak=_streak_ending(days, end),
                     longest=_longest(days), end=end, reviewed=sum(1 for d in review_days if start <= d <= end))
 
-
-def _label(total: int, start: dt.date, end: dt.date, korean: bool) -> str:
-    if korean:
-        return f"{start.isoformat()}부터 {end.isoformat()}까지 날마다 쓴 노트 수 (전체 {total}개)"
-    return f"Notes per day from {start.isoformat()} to {end.isoformat()} ({total} in all)"

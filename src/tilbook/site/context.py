@@ -24,6 +24,7 @@ from ..reviewlog import REVIEW_DIR
 from .connected import Connections
 from .feeds import absolute
 from .result import BuildWarning
+from .i18n import Language
 from .pages import make_environment, template_error
 from ..plan import PlannedNote, SitePlan
 
@@ -68,6 +69,26 @@ class NoteOutput:
     """The text's search-index terms, if the render step found them."""
 
 
+def _after_title(text: str, titles: tuple[str, ...], derived: bool) -> str:
+    """`text` without the sentence its title already shows (a list entry shows the title as its
+    link): the title's words when the text starts with one of `titles` (the rest of that sentence
+    too when the title was shortened with "…"); for a derived title that the text does not start
+    with word for word (math written another way), the text after its first sentence end."""
+    flat = " ".join(text[:EXCERPT_LENGTH * 8].split())
+    rest = text[EXCERPT_LENGTH * 8:]
+    for title in titles:
+        head = " ".join(title.removesuffix("…").split())
+        if head and flat.startswith(head):
+            if not title.endswith("…"):
+                return flat[len(head):].lstrip() + rest
+            derived = True
+            break
+    if not derived:
+        return text
+    sentence_end = re.search(r"(?<=[.!?。])\s", flat)
+    return flat[sentence_end.end():] + rest if sentence_end else ""
+
+
 def _excerpt(text: str) -> str:
     flat = " ".join(text[:EXCERPT_LENGTH * 4].split())  # a prefix is enough unless it is mostly blanks
     if len(flat) <= EXCERPT_LENGTH and len(text) > EXCERPT_LENGTH * 4:
@@ -83,7 +104,8 @@ class Site:
         self.config = notebook.config
         self.plan = plan
         self.drafts = drafts
-        self.env = make_environment(notebook.root)
+        self.language = Language.of(self.config.language)
+        self.env = make_environment(notebook.root, self.language)
         self.outputs: dict[str, NoteOutput] = {}
         self.media: dict[str, Path] = {}
         self.looked_up: set[Path] = set()
@@ -168,10 +190,11 @@ class Site:
         note = planned.note
         body = self.localise(planned, rendered)
         body, text = self.connections.place_links(planned, rendered, body, ROOT, self.warn)
-        excerpt = _excerpt(text)
         title = self.connections.title(note)  # without a linked draft's name
-        item = {"title": text_with_plain_math(title), "title_html": self.title_html(title),
-                "url": planned.url, "date": note.date, "category": note.category,
+        plain_title = text_with_plain_math(title)
+        excerpt = _excerpt(_after_title(text, (title, plain_title), note.title_derived))
+        item = {"title": plain_title, "title_html": self.title_html(title),
+                "url": planned.url, "date": note.date, "day": self.language.day(note.date), "category": note.category,
                 "emoji": self.config.emoji(note.category), "category_url": self.category_urls[note.category],
                 "excerpt": excerpt, "draft": note.draft, "updated": self.connections.updated(note),
                 "tags": [{"name": t, "url": self.tag_urls[t.casefold()]} for t in note.tags if t.casefold() in self.tag_urls]}
@@ -194,10 +217,11 @@ class Site:
     def entries_html(self, notes: Iterable[PlannedNote], excerpts: bool = True) -> Markup:
         """The `<li>` entries of a note list (newest first is the caller's order)."""
         parts = []
+        draft = self.language.gettext("draft")
         for planned in notes:
             cached = self.entries.get((planned.note.rel, excerpts))
             if cached is None:
-                cached = self.entries[(planned.note.rel, excerpts)] = _list_entry(self.item(planned), excerpts)
+                cached = self.entries[(planned.note.rel, excerpts)] = _list_entry(self.item(planned), excerpts, draft)
             parts.append(cached)
         return Markup("".join(parts))
 
@@ -240,14 +264,14 @@ class Site:
             self.sitemap_urls.append((rel_url, lastmod))
 
 
-def _list_entry(item: dict[str, Any], excerpts: bool) -> str:
+def _list_entry(item: dict[str, Any], excerpts: bool, draft_label: str = "draft") -> str:
     """One note of a list page (home, category, tag, archive). Written here, not in a template, for
     the reason given at `steps._digest_section`; the markup is stable: `ol.note-list > li`."""
     root = ROOT
     tags = "".join(f'<a class="tag" href="{root}{esc(t["url"])}">#{esc(t["name"])}</a> ' for t in item["tags"])
-    draft = '<span class="draft-badge">draft</span>' if item["draft"] else ""
+    draft = f'<span class="draft-badge">{esc(draft_label)}</span>' if item["draft"] else ""
     excerpt = f'\n  <p class="excerpt">{esc(item["excerpt"])}</p>' if excerpts and item["excerpt"] else ""
     return (f'<li>\n  <a class="note-title" href="{root}{esc(item["url"])}">{esc(item["title"])}</a>\n'
-            f'  <p class="meta"><time datetime="{item["date"].isoformat()}">{item["date"].strftime("%Y.%m.%d")}</time>\n'
+            f'  <p class="meta"><time datetime="{item["date"].isoformat()}">{esc(item["day"])}</time>\n'
             f'<a class="category" href="{root}{esc(item["category_url"])}">{esc(item["emoji"])} '
             f'{esc(item["category"])}</a>\n{tags}\n{draft}</p>{excerpt}\n</li>\n')

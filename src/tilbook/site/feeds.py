@@ -10,6 +10,7 @@ from urllib.parse import quote
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 FEED_SIZE = 50
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def absolute(base_url: str, rel: str) -> str:
@@ -34,10 +35,11 @@ class FeedEntry:
 
 
 def atom_feed(*, title: str, subtitle: str, author: str, base_url: str, feed_rel: str, page_rel: str,
-              entries: Sequence[FeedEntry]) -> bytes:
-    """An Atom 1.0 feed (RFC 4287) of the newest `FEED_SIZE` entries, full content."""
+              entries: Sequence[FeedEntry], language: str = "") -> bytes:
+    """An Atom 1.0 feed (RFC 4287) of the newest `FEED_SIZE` entries, full content, in the
+    notebook's `language` (`xml:lang`, which every element inherits)."""
     ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed")
+    feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: language} if language else {})
     ET.SubElement(feed, f"{{{ATOM}}}title").text = title
     if subtitle:
         ET.SubElement(feed, f"{{{ATOM}}}subtitle").text = subtitle

@@ -9,6 +9,7 @@ import jinja2
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..errors import TemplateError
+from .i18n import LOCALE_DIR, Language
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
 
@@ -18,18 +19,24 @@ def template_folders(notebook_root: Path) -> list[Path]:
     return ([override] if override.is_dir() else []) + [THEME / "templates"]
 
 
-def make_environment(notebook_root: Path) -> Environment:
+def make_environment(notebook_root: Path, language: Language | None = None) -> Environment:
+    """The theme's templates in the notebook's language: `_()`/`{% trans %}` from its message
+    catalog (Jinja's i18n extension), `lang` for `<html lang>`, `day` for dates."""
+    language = language or Language.of("en")
     loader = ChoiceLoader([FileSystemLoader(str(folder)) for folder in template_folders(notebook_root)])
     env = Environment(loader=loader, autoescape=select_autoescape(["html", "xml"], default=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["day"] = lambda d: d.strftime("%Y.%m.%d")
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["lang"] = language.code
+    env.filters["day"] = language.day
     return env
 
 
 def theme_fingerprint(notebook_root: Path) -> str:
     """Hash of every template and static file in use: part of every page's cache key."""
     digest = hashlib.sha256()
-    for folder in [*template_folders(notebook_root), THEME / "static", notebook_root / "static"]:
+    for folder in [*template_folders(notebook_root), THEME / "static", LOCALE_DIR, notebook_root / "static"]:
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
                 if path.is_file():

@@ -189,7 +189,7 @@ def _digest_section(site: Site, planned: PlannedNote, style: str) -> str:
     page around the sections; the section markup is stable: `section.digest-note`)."""
     item = site.item(planned)
     url = f"{ROOT}{esc(item['url'])}"
-    day = item["date"].strftime("%Y.%m.%d")
+    day = esc(item["day"])
     if style == "date":
         heading = f'<h2><a href="{url}">🗓 {day}</a></h2>\n'
     else:
@@ -215,7 +215,7 @@ def _home(site: Site) -> None:
     reviewed = sorted(_review_days(site)) if site.config.review_on_site else []
 
     def context() -> dict[str, Any]:
-        calendar = learning_calendar(dates, language=site.config.language, review_days=set(reviewed))
+        calendar = learning_calendar(dates, language=site.language, review_days=set(reviewed))
         return {"recent_html": site.entries_html(recent_notes), "calendar": calendar,
                 "calendar_svg": Markup(calendar.svg), "categories": categories}
 
@@ -240,6 +240,7 @@ def add_feeds(site: Site) -> None:
         chosen = entries(notes)
         key = input_key(site.fingerprint, rel, title, page_rel, chosen)
         site.files[rel] = Lazy(key, lambda: atom_feed(title=title, subtitle=cfg.description, author=cfg.author,
+                                                       language=site.language.code,
                                                        base_url=cfg.base_url, feed_rel=rel, page_rel=page_rel,
                                                        entries=chosen))
 

@@ -1,6 +1,8 @@
 // tilbook site search: no dependencies, no inline code (works under `default-src 'self'`).
 // Reads the sharded index that `tilbook build` writes to search/ (see tilbook/search/site_index.py):
 // Hangul/CJK query parts match as substrings of 2+ characters (bigram shards), other words by prefix.
+// Its messages come from the form's data-* attributes (the page's language); ArrowDown/ArrowUp move
+// through the results, Enter opens one, Escape goes back to the box.
 (function () {
   "use strict";
   var form = document.querySelector("form.search");
@@ -8,6 +10,8 @@
   var input = form.querySelector("#search-input");
   var list = form.querySelector("#search-results");
   var root = form.getAttribute("data-search-root") || "";
+  var status = form.querySelector("#search-status");
+  function text(name, fallback) { return form.getAttribute("data-" + name) || fallback; }
   var base = root + "search/";
   var CJK = /[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff]/;
   var WORD = /[\p{L}\p{N}]/u;
@@ -171,21 +175,27 @@
     return out;
   }
 
+  function say(message) { if (status) { status.textContent = message; } }
+
   function show(found, words) {
     list.textContent = "";
     if (found.tooShort) {
       var hint = document.createElement("li");
-      hint.textContent = "Type two or more syllables (한글 두 글자 이상).";
+      hint.textContent = text("too-short", "Type two or more syllables.");
       list.appendChild(hint);
+      say(hint.textContent);
       return;
     }
     if (!found.results.length) {
       var none = document.createElement("li");
       none.className = "no-results";
-      none.textContent = "No notes found.";
+      none.textContent = text("none", "No notes found.");
       list.appendChild(none);
+      say(none.textContent);
       return;
     }
+    say(found.results.length === 1 ? text("found-one", "1 note found.")
+      : text("found-many", "{count} notes found.").replace("{count}", String(found.results.length)));
     found.results.forEach(function (r) {
       var li = document.createElement("li");
       var a = document.createElement("a");
@@ -206,7 +216,7 @@
   async function run() {
     var query = input.value.trim();
     var mine = ++ticket;
-    if (!query) { list.textContent = ""; return; }
+    if (!query) { list.textContent = ""; say(""); return; }
     var found = await search(query);
     if (mine === ticket) {
       show(found, normalise(query).split(/\s+/).filter(Boolean));
@@ -220,7 +230,28 @@
     clearTimeout(timer);
     timer = setTimeout(run, 120);
   });
-  form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var first = list.querySelector("a");
+    if (first && form.getAttribute("data-state") === "done") { first.click(); } else { run(); }
+  });
+
+  function move(step) {  // focus the result `step` away from the focused one (the box is before the first)
+    var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+    if (!links.length) { return false; }
+    var at = links.indexOf(document.activeElement);
+    var next = at + step;
+    if (next < 0) { input.focus(); return true; }
+    links[Math.min(next, links.length - 1)].focus();
+    return true;
+  }
+  form.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (move(event.key === "ArrowDown" ? 1 : -1)) { event.preventDefault(); }
+    } else if (event.key === "Escape") {
+      if (document.activeElement !== input) { input.focus(); } else { list.textContent = ""; say(""); }
+    }
+  });
   var initial = new URLSearchParams(window.location.search).get("q");
   if (initial) { input.value = initial; run(); }
 })();
