@@ -7,13 +7,16 @@ Imports the `digest` corpus into a fresh notebook, writes a review log of --rati
 note rated once, and a tenth of them again, over the last --days days: with --days 90 nearly every
 note is due, the worst case; with --days 7 most wait for their next interval), warms the
 caches with one run, then times the whole command as a process, start-up included: median and
-worst of --runs.
+worst of --runs. Each run is followed by one of `python -c pass` (the same interpreter), the peer
+that makes figures from a loaded machine comparable: its median and the ratio are printed, with
+the load average.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -61,14 +64,21 @@ def main() -> None:
         warm = subprocess.run(command, cwd=nb, capture_output=True, text=True)
         cold = time.perf_counter() - first
         times = []
+        peer = []
         for _ in range(args.runs):
             started = time.perf_counter()
             subprocess.run(command, cwd=nb, capture_output=True, check=False)
             times.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "pass"], cwd=nb, capture_output=True, check=False)
+            peer.append(time.perf_counter() - started)
         due = len(warm.stdout.splitlines())
+        median, peer_median = statistics.median(times), statistics.median(peer)
         print(f"{args.notes} notes, {len(open(nb / LOG_PATH).readlines())} log lines, {due} due: "
-              f"first run (no review cache) {cold * 1000:.0f} ms; warm median {statistics.median(times) * 1000:.0f} ms, "
-              f"worst {max(times) * 1000:.0f} ms over {args.runs} runs", file=sys.stdout)
+              f"first run (no review cache) {cold * 1000:.0f} ms; warm median {median * 1000:.0f} ms, "
+              f"worst {max(times) * 1000:.0f} ms over {args.runs} runs; `python -c pass` median "
+              f"{peer_median * 1000:.0f} ms (ratio {median / peer_median:.1f}); load average "
+              + " ".join(f"{load:.2f}" for load in os.getloadavg()), file=sys.stdout)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 - `tilbook.reviewlog`: the append-only log `review/log.jsonl`, the only state (card state is derived);
 - `heads`: the few fields of every note review reads, cached for a fast `--due`;
 - `identity`: which note a card belongs to after renames and edits;
-- `schedule`: replay through fsrs, the due queue with new notes per day, rating;
+- `state`: card state, the log replayed through fsrs, cached in `.tilbook-cache/` (appended lines
+  are replayed on from the cached state);
+- `schedule`: the due queue with new notes per day, rating;
 - `session`: the interactive terminal loop (Rich).
 
 Nothing here writes to a note file, and nothing of the review state is published: the site,

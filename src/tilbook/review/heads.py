@@ -6,6 +6,10 @@
 reads (date, title, draft, category, tags and the body's fingerprint). A file whose size or mtime
 changed is parsed again by the one note parser, `notes.read_note`; nothing here parses markdown or
 YAML itself. The trust rule is the loader's: same size and mtime, same note.
+
+When no file changed (the scan's list of paths, sizes and mtimes equals the cached one) the
+cached, already sorted list is the answer: one scandir pass and one list comparison, and the note
+parser (with YAML) is not even imported.
 """
 from __future__ import annotations
 
@@ -16,11 +20,10 @@ from typing import NamedTuple
 
 from .. import cachefiles
 from ..config import Config
-from ..notes import NOTES_DIR, cache_dir, read_note
-from .identity import fingerprint
+from ..paths import NOTES_DIR, cache_dir
 
 CACHE_NAME = "review-heads.pickle"
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 class NoteHead(NamedTuple):
@@ -59,23 +62,35 @@ def load_heads(root: Path, config: Config) -> list[NoteHead]:
         _scan(str(base), found)
     cache_file = cache_dir(root) / CACHE_NAME
     loaded = cachefiles.load(cache_file)
-    cached: dict[str, tuple[int, int, NoteHead]] = (
-        loaded[1] if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == CACHE_VERSION else {})
+    if isinstance(loaded, tuple) and len(loaded) == 4 and loaded[0] == CACHE_VERSION and loaded[1] == found:
+        heads: list[NoteHead] = list(loaded[3])
+    else:
+        heads = _refresh(root, found, cache_file, loaded)
+    if config.category_aliases:
+        heads = [h._replace(category=config.canonical_category(h.category)) for h in heads]
+    return heads
+
+
+def _refresh(root: Path, found: list[tuple[str, int, int]], cache_file: Path, loaded: object) -> list[NoteHead]:
+    """The heads of `found`, parsing the files the cache does not know as they are now; the cache
+    becomes (version, found, heads in the order of found, heads sorted)."""
+    from ..notes import read_note
+    from .identity import fingerprint
+
+    cached: dict[str, tuple[int, int, NoteHead]] = {}
+    if isinstance(loaded, tuple) and len(loaded) == 4 and loaded[0] == CACHE_VERSION:
+        cached = {head.rel: (size, mtime, head) for (_, size, mtime), head in zip(loaded[1], loaded[2])}
     prefix = len(str(root)) + 1
-    fresh: dict[str, tuple[int, int, NoteHead]] = {}
+    aligned: list[NoteHead] = []
     for name, size, mtime in found:
         rel = name[prefix:].replace(os.sep, "/")
         known = cached.get(rel)
         if known is not None and known[0] == size and known[1] == mtime:
-            fresh[rel] = known
+            aligned.append(known[2])
             continue
         note = read_note(Path(name), root)
-        fresh[rel] = (size, mtime, NoteHead(rel=rel, date=note.date, title=note.title, draft=note.draft,
-                                            category=note.category, tags=note.tags, text=fingerprint(note.body)))
-    if fresh != cached:
-        cachefiles.save(cache_file, (CACHE_VERSION, fresh))
-    heads = [entry[2] for entry in fresh.values()]
-    if config.category_aliases:
-        heads = [h._replace(category=config.canonical_category(h.category)) for h in heads]
-    heads.sort(key=lambda h: (h.date, h.rel))
+        aligned.append(NoteHead(rel=rel, date=note.date, title=note.title, draft=note.draft,
+                                category=note.category, tags=note.tags, text=fingerprint(note.body)))
+    heads = sorted(aligned, key=lambda h: (h.date, h.rel))
+    cachefiles.save(cache_file, (CACHE_VERSION, found, aligned, heads))
     return heads

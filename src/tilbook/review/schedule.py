@@ -1,33 +1,28 @@
-"""Card state from the log, the due queue, and rating a note.
+"""The due queue, with new notes per day, and rating a note.
 
-Card state is never stored: it is the log replayed through FSRS (`fsrs` on PyPI), oldest rating
-first. Replay must give the same state on every machine and every run, so the scheduler runs with
-fuzzing off (fsrs fuzzes intervals with an unseeded random number; a fuzzed replay would move due
-dates each time the log is read). Everything takes `now`, an aware datetime, so tests fix the clock;
-the day of `now` (in its own UTC offset) is the day new notes are counted against.
+Card state comes from `state` (the log replayed through FSRS, cached). Everything takes `now`, an
+aware datetime, so tests fix the clock; the day of `now` (in its own UTC offset) is the day new
+notes are counted against.
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from fsrs import Card, Rating, Scheduler
+from fsrs import Card
 
 from ..config import Config
 from ..errors import UsageError
-from ..reviewlog import LogEntry, append_entry, read_log
+from ..reviewlog import LogEntry, append_entry
 from .heads import NoteHead, load_heads
 from .identity import card_id, match_cards
+from .state import UTC, load_state, replay, scheduler
 
-UTC = dt.timezone.utc
+__all__ = ["RATINGS", "UTC", "Deck", "Item", "due_items", "exact", "find_head", "load_deck", "rate", "replay",
+           "scheduler"]
+
 RATINGS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
-
-
-def scheduler() -> Scheduler:
-    """FSRS with its default parameters (desired retention 0.9, steps 1 min and 10 min), no fuzz."""
-    return Scheduler(enable_fuzzing=False)
 
 
 def exact(now: dt.datetime) -> dt.datetime:
@@ -35,18 +30,6 @@ def exact(now: dt.datetime) -> dt.datetime:
     if now.tzinfo is None:
         raise ValueError("review needs an aware datetime")
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
-
-
-def replay(entries: Sequence[LogEntry], sched: Scheduler | None = None) -> Card | None:
-    """The card after these ratings (in time order), or None for no ratings."""
-    sched = sched or scheduler()
-    card: Card | None = None
-    for entry in entries:
-        moment = entry.moment.astimezone(UTC)
-        if card is None:
-            card = Card(card_id=1, due=moment)  # a fixed id: Card() otherwise sleeps 1 ms for a unique one
-        card, _ = sched.review_card(card, Rating(entry.rating), review_datetime=moment)
-    return card
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,17 +65,12 @@ class Deck:
 
 def load_deck(root: Path, config: Config) -> Deck:
     heads = load_heads(root, config)
-    entries, unreadable = read_log(root)
-    histories: dict[str, list[LogEntry]] = {}
-    for entry in sorted(entries, key=lambda e: (e.moment, e.note, e.rating)):
-        histories.setdefault(entry.note, []).append(entry)
-    sched = scheduler()
+    state = load_state(root)
+    histories = dict(state.histories)  # the state may be the cache's own: `rate` changes the deck's copy
     cards: dict[str, tuple[str, Card]] = {}
     for card, rel in match_cards(histories, heads).items():
-        state = replay(histories[card], sched)
-        if state is not None:
-            cards[rel] = (card, state)
-    return Deck(heads=heads, cards=cards, histories=histories, unreadable=unreadable)
+        cards[rel] = (card, state.cards[card])
+    return Deck(heads=heads, cards=cards, histories=histories, unreadable=state.unreadable)
 
 
 def _wanted(head: NoteHead, *, drafts: bool, category: str | None, tag: str | None) -> bool:
@@ -107,7 +85,8 @@ def due_items(deck: Deck, config: Config, now: dt.datetime, *, drafts: bool = Fa
     that much later (the interactive loop's learning steps)."""
     now = exact(now)
     sched = scheduler()
-    horizon = now.astimezone(UTC) + ahead
+    now_utc = now.astimezone(UTC)
+    horizon = now_utc + ahead
     reviews: list[Item] = []
     new: list[NoteHead] = []
     for head in deck.heads:
@@ -117,7 +96,7 @@ def due_items(deck: Deck, config: Config, now: dt.datetime, *, drafts: bool = Fa
         if known is None:
             new.append(head)
         elif known[1].due <= horizon:
-            reviews.append(Item(head, known[1], known[0], sched.get_card_retrievability(known[1], now.astimezone(UTC))))
+            reviews.append(Item(head, known[1], known[0], sched.get_card_retrievability(known[1], now_utc)))
     reviews.sort(key=lambda item: (item.card.due if item.card else horizon, item.head.rel))
     quota = max(0, config.review_new_per_day - deck.introduced_on(now.date()))
     items = reviews + [Item(head, None, None, None) for head in new[:quota]]
