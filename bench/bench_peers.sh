@@ -6,7 +6,8 @@
 # Peers go into a bench-only virtual environment ($R/venv, default /tmp/tilbook-peers) with
 # ../shared/bench/setup_sites.sh; tilbook imports the same corpus (`digest` flavor, the same
 # entries) into a notebook. Cold: caches and outputs removed before every run. Incremental:
-# one real edit of one note before every run. JSON and text go to bench/results/.
+# one real edit of one note before every run; no-op: tilbook again with nothing changed (the
+# issue's targets are ratios to Hugo's cold build of the same run). JSON and text go to bench/results/.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 SHARED=$(cd "$HERE/../../shared/bench" && pwd)
@@ -43,4 +44,8 @@ for N in "$@"; do
     -n "hugo-$N-edit1" --prepare "echo >> $hfile" "cd $h && $HUGO --quiet -d out" \
     -n "pelican-$N-edit1" --prepare "echo >> $pfile" "cd $p && $R/venv/bin/pelican -q -s cachedconf.py -o out content" \
     | tee "$OUT/incr-$N.txt"
+  (cd "$nb" && "$TIL" build >/dev/null)
+  hyperfine --runs $((RUNS * 3)) --warmup 1 --export-json "$OUT/noop-$N.json" \
+    -n "tilbook-$N-noop" "cd $nb && $TIL build" \
+    | tee "$OUT/noop-$N.txt"
 done
