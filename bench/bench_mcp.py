@@ -19,10 +19,28 @@ import time
 from pathlib import Path
 
 import anyio
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator
+
 from corpus import imported_notebook
-from mcp import Client
 
 from tilbook.mcp.server import build_server
+
+
+@asynccontextmanager
+async def session(nb: Path) -> AsyncIterator[Any]:
+    """An in-memory client of the server, on either major version of the SDK (as tests/mcp do)."""
+    server = build_server(nb)
+    try:
+        from mcp import Client  # type: ignore[attr-defined]  # 2.x
+    except ImportError:
+        from mcp.shared.memory import create_connected_server_and_client_session
+
+        async with create_connected_server_and_client_session(server._mcp_server) as connected:
+            yield connected
+        return
+    async with Client(server, mode="legacy") as client:
+        yield client
 
 QUERIES = ["tensor", "socket", "dec", "텐서", "함수", "오류의", "동작합니다", "개", "\"context manager\"", "텐서 socket",
            "immutable로", "map_fn"]
@@ -31,7 +49,7 @@ QUERIES = ["tensor", "socket", "dec", "텐서", "함수", "오류의", "동작�
 async def measure(nb: Path, calls: int) -> list[float]:
     timings: list[float] = []
     by_query: dict[str, list[float]] = {}
-    async with Client(build_server(nb), mode="legacy") as client:
+    async with session(nb) as client:
         started = time.perf_counter()
         await client.call_tool("search_notes", {"query": "warm"})
         print(f"first call (builds the local index once): {time.perf_counter() - started:.2f} s")
@@ -41,7 +59,7 @@ async def measure(nb: Path, calls: int) -> list[float]:
             result = await client.call_tool("search_notes", {"query": query})
             timings.append(1000 * (time.perf_counter() - started))
             by_query.setdefault(query, []).append(timings[-1])
-            assert not result.is_error, result.content
+            assert not getattr(result, "is_error", None) and not getattr(result, "isError", False), result.content
     for query, spent in by_query.items():
         print(f"  {query:<20} median {statistics.median(spent):6.1f} ms")
     return timings
