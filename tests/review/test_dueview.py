@@ -43,8 +43,9 @@ def _reference(root: Path, now: dt.datetime, **filters) -> tuple[list[str], list
 
 def _viewed(root: Path, now: dt.datetime, **filters) -> tuple[list[str], list[str]]:
     config = load_config(root / CONFIG_NAME)
-    items = due_rows(load_view(root, config), config.review_new_per_day, now, **filters)
-    return json_lines(items, now), text_lines(items)
+    view = load_view(root, config)
+    items = due_rows(view, config.review_new_per_day, now, **filters)
+    return json_lines(view, items, now), text_lines(view, items)
 
 
 def _rated_notebook(root: Path) -> None:
@@ -61,7 +62,7 @@ def _rated_notebook(root: Path) -> None:
         rate(root, deck, rng.choice(deck.heads), rng.choice((1, 2, 3, 4)), moment)
 
 
-FILTERS = [{}, {"drafts": True}, {"category": "Math", "drafts": True}, {"tag": "x"}, {"limit": 3}]
+FILTERS = [{}, {"drafts": True}, {"category": "CS"}, {"category": "Math", "drafts": True}, {"tag": "x"}, {"limit": 3}]
 
 
 def test_view_prints_what_the_deck_did(notebook: Path) -> None:

@@ -77,10 +77,10 @@ def _review(due_only: bool, as_json: bool, limit: int | None, category: str | No
     now = _now()
     items = due_rows(view, config.review_new_per_day, now, drafts=drafts, category=category, tag=tag, limit=limit)
     if items and as_json:  # one write; JSON escapes control characters, so click.echo would only scan 2 MB
-        sys.stdout.write("\n".join(json_lines(items, now)) + "\n")  # for ANSI codes to strip
+        sys.stdout.write("\n".join(json_lines(view, items, now)) + "\n")  # for ANSI codes to strip
         sys.stdout.flush()
     elif items:
-        click.echo("\n".join(text_lines(items)))  # one write: thousands of echo calls cost more than the rest
+        click.echo("\n".join(text_lines(view, items)))  # one write: thousands of echo calls cost more than the rest
     if not as_json:
         click.echo(f"{len(items)} due", err=True)
     sys.exit(0 if items else 1)

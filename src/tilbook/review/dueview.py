@@ -70,27 +70,10 @@ def retrievability(last_us: int | None, stability: float | None, now_us: int, de
     return result
 
 
-class CardRow(NamedTuple):
-    due_us: int
-    due: str
-    """The due moment as printed."""
-    last_us: int | None
-    stability: float | None
-    line: str
-    """The JSON line without the retrievability's value and the closing brace."""
-
-
-class Row(NamedTuple):
-    rel: str
-    title: str
-    date: str
-    category: str
-    draft: bool
-    tags: tuple[str, ...]
-    card: CardRow | None
-
-
 class View(NamedTuple):
+    """The deck as columns (one list per field, one entry per note in the deck's order: 10,000
+    rows of tuples cost several times as much to unpickle as a few lists of strings)."""
+
     key: tuple[Any, ...]
     """(cache version, tilbook version, marshal's format, category aliases)."""
     fsrs: tuple[Any, ...]
@@ -100,7 +83,20 @@ class View(NamedTuple):
     log: tuple[int, int, int] | None
     """The log's (size, mtime_ns, inode) the view was built from, None for no log."""
     racy: bool
-    rows: list[Row]
+    rels: list[str]
+    titles: list[str]
+    dates: list[str]
+    categories: list[str]
+    drafts: list[bool]
+    tags: list[tuple[str, ...]]
+    due_us: list[int | None]
+    """The card's due moment; None for a new note (no card)."""
+    dues: list[str | None]
+    """The due moment as printed."""
+    last_us: list[int | None]
+    stability: list[float | None]
+    tails: list[str | None]
+    """The JSON line from `, "date"` to the retrievability's value."""
     introduced: dict[int, int]
     """Day (proleptic ordinal) → cards whose first rating fell on it."""
     unreadable: int
@@ -159,34 +155,38 @@ def build_view(root: Path, config: Config, found: list[tuple[str, int, int]], lo
     deck = load_deck(root, config)
     sched = scheduler()
     encode = json.JSONEncoder(ensure_ascii=False).encode
-    rows = []
+    columns: list[list[Any]] = [[] for _ in range(11)]
     for head in deck.heads:
         known = deck.cards.get(head.rel)
-        card_row = None
+        card_fields: tuple[Any, ...] = (None,) * 5
         if known is not None:
             card = known[1]
             due = iso(card.due)
-            assert due is not None
             line = encode({"path": head.rel, "title": head.title, "date": head.date.isoformat(),
                            "category": head.category, "new": False, "due": due,
                            "state": card.state.name.lower(),
                            "stability": round(card.stability, 4) if card.stability is not None else None,
                            "retrievability": None})
-            assert line.endswith(', "retrievability": null}')
-            card_row = CardRow(micros(card.due), due, micros(card.last_review) if card.last_review else None,
-                               card.stability, line[:-len("null}")])
-        rows.append(Row(head.rel, head.title, head.date.isoformat(), head.category, head.draft, head.tags, card_row))
+            start = f'{{"path": {encode(head.rel)}, "title": {encode(head.title)}'
+            assert line.startswith(start) and line.endswith(', "retrievability": null}')
+            card_fields = (micros(card.due), due, micros(card.last_review) if card.last_review else None,
+                           card.stability, line[len(start):-len("null}")])
+        for column, value in zip(columns, (head.rel, head.title, head.date.isoformat(), head.category, head.draft,
+                                           head.tags, *card_fields)):
+            column.append(value)
     introduced: dict[int, int] = {}
     for history in deck.histories.values():
         day = history[0].moment.date().toordinal()
         introduced[day] = introduced.get(day, 0) + 1
     racy = log is not None and time.time_ns() - log[1] < RACY_NS
-    return View(key, _stamp()[2], scan_digest(found), log, racy, rows, introduced, deck.unreadable,
-                sched._DECAY, sched._FACTOR)
+    (rels, titles, dates, categories, drafts, tags, due_us, dues, last_us, stability, tails) = columns
+    return View(key, _stamp()[2], scan_digest(found), log, racy, rels, titles, dates, categories, drafts, tags,
+                due_us, dues, last_us, stability, tails, introduced, deck.unreadable, sched._DECAY, sched._FACTOR)
 
 
 class Due(NamedTuple):
-    row: Row
+    place: int
+    """The note's place in the view's columns."""
     retrievability: float | None
     """None for a new note."""
 
@@ -197,39 +197,43 @@ def due_rows(view: View, new_per_day: int, now: dt.datetime, *, drafts: bool = F
     now = exact(now)
     now_us = micros(now.astimezone(UTC))
     decay, factor = view.decay, view.factor
-    reviews: list[Due] = []
-    new: list[Row] = []
-    for row in view.rows:
-        if (row.draft and not drafts) or (category is not None and row.category != category) or (
-                tag is not None and tag not in row.tags):
+    rels, due_us, last_us, stability = view.rels, view.due_us, view.last_us, view.stability
+    reviews: list[tuple[int, str, Due]] = []
+    new: list[int] = []
+    everything = drafts and category is None and tag is None
+    for index, due in enumerate(due_us):
+        if not everything and ((view.drafts[index] and not drafts)
+                               or (category is not None and view.categories[index] != category)
+                               or (tag is not None and tag not in view.tags[index])):
             continue
-        card = row.card
-        if card is None:
-            new.append(row)
-        elif card.due_us <= now_us:
-            reviews.append(Due(row, retrievability(card.last_us, card.stability, now_us, decay, factor)))
-    reviews.sort(key=lambda due: (due.row.card.due_us if due.row.card else 0, due.row.rel))
+        if due is None:
+            new.append(index)
+        elif due <= now_us:
+            reviews.append((due, rels[index], Due(index, retrievability(last_us[index], stability[index], now_us,
+                                                                         decay, factor))))
+    reviews.sort(key=lambda review: review[:2])
     quota = max(0, new_per_day - view.introduced.get(now.date().toordinal(), 0))
-    items = reviews + [Due(row, None) for row in new[:quota]]
+    items = [review[2] for review in reviews] + [Due(index, None) for index in new[:quota]]
     return items[:limit] if limit is not None else items
 
 
-def json_lines(items: list[Due], now: dt.datetime) -> list[str]:
+def json_lines(view: View, items: list[Due], now: dt.datetime) -> list[str]:
     """The `--due --json` lines (what json.dumps(row, ensure_ascii=False) gives)."""
     encode = json.JSONEncoder(ensure_ascii=False).encode
+    rels, titles, tails = view.rels, view.titles, view.tails
     lines = []
-    for item in items:
-        row, card = item.row, item.row.card
-        if card is not None:
-            assert item.retrievability is not None
-            lines.append(f"{card.line}{round(item.retrievability, 4)!r}}}")
+    for index, value in items:
+        tail = tails[index]
+        if tail is not None:
+            assert value is not None
+            lines.append(f'{{"path": {encode(rels[index])}, "title": {encode(titles[index])}{tail}{round(value, 4)!r}}}')
         else:
-            lines.append(encode({"path": row.rel, "title": row.title, "date": row.date, "category": row.category,
-                                 "new": True, "due": iso(now), "state": "new", "stability": None,
-                                 "retrievability": None}))
+            lines.append(encode({"path": rels[index], "title": titles[index], "date": view.dates[index],
+                                 "category": view.categories[index], "new": True, "due": iso(now), "state": "new",
+                                 "stability": None, "retrievability": None}))
     return lines
 
 
-def text_lines(items: list[Due]) -> list[str]:
-    return [f"{item.row.rel}  {item.row.title}  ({'new' if item.row.card is None else 'due ' + item.row.card.due})"
-            for item in items]
+def text_lines(view: View, items: list[Due]) -> list[str]:
+    return [f"{view.rels[index]}  {view.titles[index]}  "
+            f"({'new' if view.dues[index] is None else 'due ' + str(view.dues[index])})" for index, _ in items]
