@@ -5,7 +5,6 @@ it never rewrites it from a parsed copy.
 """
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import tomllib
@@ -13,8 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
-
-import tomli_w
 
 from .errors import ConfigError
 from .fsutil import atomic_write
@@ -95,6 +92,8 @@ def _default_config() -> str:
     """The tilbook.toml `init` writes: every setting at its default, with its comment."""
     lines: list[str] = []
     table = ""
+    import tomli_w  # writing a config only: reading one (every command) does not need it
+
     for setting in SETTINGS:
         path, comment = setting.metadata["toml"], setting.metadata["comment"]
         if "entry" in setting.metadata:
@@ -141,6 +140,8 @@ def _unknown_keys(data: dict[str, Any], text: str) -> list[tuple[int | None, str
             if any(t.startswith(path + ".") for t in tables) and isinstance(value, dict):
                 walk(value, path + ".")
                 continue
+            import difflib  # an unknown setting only
+
             close = difflib.get_close_matches(path, sorted(known | tables), n=1)
             hint = f" (did you mean `{close[0]}`?)" if close else ""
             if isinstance(value, dict):

@@ -7,7 +7,6 @@ replaces an existing file at all.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -18,6 +17,8 @@ def atomic_write(path: Path, data: bytes | str, *, durable: bool = True) -> None
     power loss could lose the new bytes): for build output, which can always be rebuilt."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # here: `review --due` writes nothing, and tempfile costs ~4 ms to import
+
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -52,6 +53,8 @@ def create_exclusive(path: Path, data: str, *, durable: bool = True) -> None:
     appears complete or not at all, and `link` fails if the name exists (no race).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile
+
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

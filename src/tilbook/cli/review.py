@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import json
 import sys
 from typing import Any
 
@@ -31,10 +30,6 @@ def _load() -> tuple[Any, Any, Any]:
     root = notebook_root()
     config = load_config(root / CONFIG_NAME)
     return root, config, load_deck(root, config)
-
-
-def _iso(moment: dt.datetime | None) -> str | None:
-    return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z") if moment else None
 
 
 @click.group("review", invoke_without_command=True)
@@ -62,40 +57,37 @@ def review(ctx: click.Context, due_only: bool, as_json: bool, limit: int | None,
 
 def _review(due_only: bool, as_json: bool, limit: int | None, category: str | None, tag: str | None,
             drafts: bool) -> None:
-    from ..review import due_items
-
-    root, config, deck = _load()
-    if deck.unreadable:
-        click.echo(f"warning: {deck.unreadable} unreadable line(s) in review/log.jsonl were skipped", err=True)
     if not due_only:
         if as_json:
             raise click.UsageError("--json goes with --due")
         from ..review.session import run_session
+        root, config, deck = _load()
+        if deck.unreadable:
+            _warn_unreadable(deck.unreadable)
         run_session(root, config, deck, _now, limit=limit, category=category, tag=tag, drafts=drafts)
         return
+    from ..config import CONFIG_NAME, load_config
+    from ..review.dueview import due_rows, json_lines, load_view, text_lines
+
+    root = notebook_root()
+    config = load_config(root / CONFIG_NAME)
+    view = load_view(root, config)  # the deck boiled down to rows, cached: see review/dueview.py
+    if view.unreadable:
+        _warn_unreadable(view.unreadable)
     now = _now()
-    items = due_items(deck, config, now, drafts=drafts, category=category, tag=tag, limit=limit)
-    lines = []
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps(row, ensure_ascii=False) does, built once
-    for item in items:
-        card = item.card
-        row = {"path": item.head.rel, "title": item.head.title, "date": item.head.date.isoformat(),
-               "category": item.head.category, "new": card is None,
-               "due": _iso(card.due if card else now), "state": card.state.name.lower() if card else "new",
-               "stability": round(card.stability, 4) if card and card.stability is not None else None,
-               "retrievability": round(item.retrievability, 4) if item.retrievability is not None else None}
-        if as_json:
-            lines.append(encode(row))
-        else:
-            lines.append(f"{item.head.rel}  {item.head.title}  ({'new' if card is None else 'due ' + str(row['due'])})")
-    if lines and as_json:  # one write; JSON escapes control characters, so click.echo would only scan 2 MB
-        sys.stdout.write("\n".join(lines) + "\n")  # for ANSI codes to strip
+    items = due_rows(view, config.review_new_per_day, now, drafts=drafts, category=category, tag=tag, limit=limit)
+    if items and as_json:  # one write; JSON escapes control characters, so click.echo would only scan 2 MB
+        sys.stdout.write("\n".join(json_lines(view, items, now)) + "\n")  # for ANSI codes to strip
         sys.stdout.flush()
-    elif lines:
-        click.echo("\n".join(lines))  # one write: thousands of echo calls cost more than the rest
+    elif items:
+        click.echo("\n".join(text_lines(view, items)))  # one write: thousands of echo calls cost more than the rest
     if not as_json:
         click.echo(f"{len(items)} due", err=True)
     sys.exit(0 if items else 1)
+
+
+def _warn_unreadable(count: int) -> None:
+    click.echo(f"warning: {count} unreadable line(s) in review/log.jsonl were skipped", err=True)
 
 
 @review.command("rate")
@@ -105,9 +97,10 @@ def rate(note: str, rating: str) -> None:
     """Record a rating of NOTE (a path): 1/again, 2/hard, 3/good, 4/easy. The note file is not touched."""
     from ..review import find_head
     from ..review import rate as record
+    from ..review.dueview import iso
     from ..review.schedule import RATINGS
 
     root, config, deck = _load()
     head = find_head(deck, root, note)
     card, _ = record(root, deck, head, _NAMES[rating.lower()], _now())
-    click.echo(f"{head.rel}: {RATINGS[_NAMES[rating.lower()]]} · next due {_iso(card.due)}")
+    click.echo(f"{head.rel}: {RATINGS[_NAMES[rating.lower()]]} · next due {iso(card.due)}")

@@ -15,6 +15,19 @@ with `tilbook db --with-reviews`; the home page calendar marks review days only 
 """
 from __future__ import annotations
 
-from .schedule import Deck, Item, due_items, find_head, load_deck, rate, replay, scheduler
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .schedule import Deck, Item, due_items, find_head, load_deck, rate, replay, scheduler
+
+
+def __getattr__(name: str) -> Any:
+    """The names of `schedule`, imported on first use: `tilbook review --due` reads a cached view
+    (`dueview`) and must not pay for fsrs and the note parser it does not need."""
+    if name in __all__:
+        from . import schedule
+        return getattr(schedule, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["Deck", "Item", "due_items", "find_head", "load_deck", "rate", "replay", "scheduler"]

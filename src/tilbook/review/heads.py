@@ -40,7 +40,7 @@ class NoteHead(NamedTuple):
     """Fingerprint of the body (identity.fingerprint)."""
 
 
-def _scan(folder: str, found: list[tuple[str, int, int]]) -> None:
+def scan_notes(folder: str, found: list[tuple[str, int, int]]) -> None:
     """Every `*.md` under notes/ with size and mtime, hidden files and folders skipped (the rule
     of notes.note_files, with scandir: one stat per file, no sorting)."""
     with os.scandir(folder) as entries:
@@ -48,7 +48,7 @@ def _scan(folder: str, found: list[tuple[str, int, int]]) -> None:
             if entry.name.startswith("."):
                 continue
             if entry.is_dir():
-                _scan(entry.path, found)
+                scan_notes(entry.path, found)
             elif entry.name.endswith(".md"):
                 stat = entry.stat()
                 found.append((entry.path, stat.st_size, stat.st_mtime_ns))
@@ -59,7 +59,7 @@ def load_heads(root: Path, config: Config) -> list[NoteHead]:
     base = root / NOTES_DIR
     found: list[tuple[str, int, int]] = []
     if base.is_dir():
-        _scan(str(base), found)
+        scan_notes(str(base), found)
     cache_file = cache_dir(root) / CACHE_NAME
     loaded = cachefiles.load(cache_file)
     if isinstance(loaded, tuple) and len(loaded) == 4 and loaded[0] == CACHE_VERSION and loaded[1] == found:

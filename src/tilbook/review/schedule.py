@@ -15,6 +15,7 @@ from fsrs import Card
 from ..config import Config
 from ..errors import UsageError
 from ..reviewlog import LogEntry, append_entry
+from .dueview import exact
 from .heads import NoteHead, load_heads
 from .identity import card_id, match_cards
 from .state import UTC, load_state, replay, scheduler
@@ -23,13 +24,6 @@ __all__ = ["RATINGS", "UTC", "Deck", "Item", "due_items", "exact", "find_head", 
            "scheduler"]
 
 RATINGS = {1: "again", 2: "hard", 3: "good", 4: "easy"}
-
-
-def exact(now: dt.datetime) -> dt.datetime:
-    """`now` to the millisecond the log keeps, so a rating replays to what was computed live."""
-    if now.tzinfo is None:
-        raise ValueError("review needs an aware datetime")
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 @dataclass(frozen=True, slots=True)

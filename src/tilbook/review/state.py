@@ -37,11 +37,11 @@ from .. import cachefiles
 from ..paths import cache_dir
 from ..reviewlog import LogEntry, log_path, parse_log
 from ..version import __version__
+from .dueview import RACY_NS
 
 UTC = dt.timezone.utc
 CACHE_NAME = "review-cards.pickle"
 CACHE_VERSION = 1
-RACY_NS = 2_000_000_000
 
 
 def scheduler() -> Scheduler:
