@@ -23,7 +23,7 @@ from ..render.markdown import Rendered, heading_slug
 from ..tokens import terms
 
 RELATED_CACHE = "related.pickle"
-RELATED_CACHE_VERSION = 1
+RELATED_CACHE_VERSION = 2
 Warn = Callable[[str, int | None, str, str], None]
 
 
@@ -133,11 +133,18 @@ def _doc(note: Note, output: Any) -> Doc:
 
 def _cached_related(notebook: Notebook, planned: list[PlannedNote], outputs: dict[str, Any]
                     ) -> dict[str, list[Related]]:
-    """Related notes of the planned notes, reused from the last build when no note's output key
-    (its HTML, text, title, tags, category and date) changed."""
+    """Related notes of the planned notes, reused from the last build when nothing they are
+    scored from changed: each note's path, search terms (or text), title, tags, category and
+    date. An edit that keeps a note's terms (punctuation, code, a blank line, words moved)
+    recomputes nothing; one that changes them recomputes all (every term's weight may move)."""
     path = cache_dir(notebook.root) / RELATED_CACHE
-    key = hashlib.blake2b(repr([(p.note.rel, outputs[p.note.rel].key) for p in planned]).encode(),
-                          digest_size=16).hexdigest()
+    digest = hashlib.blake2b(digest_size=16)
+    for p in planned:
+        output, note = outputs[p.note.rel], p.note
+        scored = output.text_terms or output.text
+        digest.update(f"{note.rel}\0{note.title}\0{note.tags}\0{note.category}\0{note.date}\0".encode())
+        digest.update(scored.encode("utf-8", "surrogatepass"))
+    key = digest.hexdigest()
     cached = cachefiles.load(path)
     if isinstance(cached, tuple) and len(cached) == 3 and cached[0] == RELATED_CACHE_VERSION and cached[1] == key:
         return cached[2]  # type: ignore[no-any-return]
