@@ -176,7 +176,7 @@ def parse_post(path: Path, text: str | None = None, known_emoji: dict[str, str] 
             if closing is not None:  # after a `---` that closes the last note: the post's own text
                 outside += _blocks(lines, closing + 1, end, offset)
                 end = closing
-        entries.append(_read_entry(path, lines, code, start, end, offset, known_emoji or {}, findings, styles))
+        entries.append(_read_entry(lines, code, start, end, offset, known_emoji or {}, findings, styles))
     _assume_dates(entries, meta, findings)
 
     definitions: dict[str, Definition] = {}
@@ -204,13 +204,13 @@ def parse_post(path: Path, text: str | None = None, known_emoji: dict[str, str] 
                       findings=findings, unused=unused, outside=outside)
 
 
-def _chunk(lines: list[str], code: list[bool], start: int, end: int) -> tuple[str, int]:
+def _chunk(lines: list[str], code: list[bool], start: int, end: int) -> str:
     """The note's markdown between start and end, without trailing blanks and separators."""
     stop = end
     while stop > start and not code[stop - 1] and (not lines[stop - 1].strip() or (
             _THEMATIC_BREAK.match(lines[stop - 1]) and stop - 2 >= start and not lines[stop - 2].strip())):
         stop -= 1  # a `---` between notes or before the references separates; it is not content
-    return "\n".join(lines[start:stop]).rstrip(), stop
+    return "\n".join(lines[start:stop]).rstrip()
 
 
 def _closing_break(lines: list[str], code: list[bool], start: int, end: int) -> int | None:
@@ -222,7 +222,7 @@ def _closing_break(lines: list[str], code: list[bool], start: int, end: int) -> 
     return None
 
 
-def _read_entry(path: Path, lines: list[str], code: list[bool], start: int, end: int, offset: int,
+def _read_entry(lines: list[str], code: list[bool], start: int, end: int, offset: int,
                 known_emoji: dict[str, str], findings: list[Finding], styles: set[str]) -> Entry:
     label = re.sub(r"[ \t]+#+[ \t]*$", "", _HEADING.match(lines[start]).group(1))  # type: ignore[union-attr]
     file_line = offset + start + 1
@@ -258,7 +258,7 @@ def _read_entry(path: Path, lines: list[str], code: list[bool], start: int, end:
         cursor += 1
     while cursor < end and not lines[cursor].strip():
         cursor += 1
-    chunk, _ = _chunk(lines, code, cursor, end)
+    chunk = _chunk(lines, code, cursor, end)
     body, local_defs = split_definitions(chunk)
     entry = Entry(heading_line=file_line, date=date or dt.date.min, label=label, category=category, emoji=emoji,
                   body=body, body_line=offset + cursor + 1, refs=[lbl for lbl, _ in footnote_refs(body)],
