@@ -89,7 +89,8 @@ def _check_post(path: Path, config: Config) -> list[Finding]:
     except InputError as exc:
         rule = "frontmatter-invalid" if exc.line else "digest-invalid"
         message = f"{exc.message}; {exc.hint}" if exc.hint else exc.message
-        return [Finding(rule, "error", shown, exc.line or 1, message)] if config.checks.get(rule) != "off" else []
+        level = config.checks.get(rule, "error")  # re-levelled by [checks] like every other rule
+        return [] if level == "off" else [Finding(rule, level, shown, exc.line or 1, message)]
     out = list(_spots(_active(config.checks, "post"), PostContext(post, config), shown))
     note_rules = _active(config.checks, "note")
     if note_rules:
