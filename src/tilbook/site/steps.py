@@ -66,7 +66,7 @@ def _list_pages(site: Site, group: Group, kind: str, title: str, digest: str | N
     links to a page per year (`categories/cs/2021/`)."""
     newest = list(reversed(group.notes))
     years = year_pages(group.url, newest, YEAR_PART_NOTES) if len(newest) > LIST_PAGE_NOTES else []
-    links = [{"url": p.url, "label": p.label, "count": len(p.notes)} for p in years]
+    links = page_links(years)
     light = _light(group)
 
     def context(notes: list[PlannedNote], year: str | None) -> dict[str, Any]:
@@ -93,7 +93,7 @@ def _archive(site: Site) -> None:
     (parts of YEAR_PART_NOTES) under a contents page."""
     newest = list(reversed(site.plan.notes))
     pages = year_pages("archive/", newest, YEAR_PART_NOTES) if len(newest) > LIST_PAGE_NOTES else []
-    links = [{"url": p.url, "label": p.label, "count": len(p.notes)} for p in pages]
+    links = page_links(pages)
 
     def context(notes: list[PlannedNote]) -> dict[str, Any]:
         years: dict[int, dict[int, list[PlannedNote]]] = defaultdict(lambda: defaultdict(list))
@@ -119,21 +119,28 @@ DIGEST_PAGE_NOTES = 100
 
 
 @dataclass(frozen=True, slots=True)
-class DigestPage:
+class NotesPage:
+    """One page of a paged digest, list or archive."""
+
     url: str
     label: str
     """What links to the page show: its year, and the part of the year when there are several."""
     notes: list[PlannedNote]
 
 
-def digest_pages(base: str, notes: list[PlannedNote]) -> list[DigestPage]:
+def page_links(pages: list[NotesPage]) -> list[dict[str, Any]]:
+    """What a contents page or a year navigation shows of each page: its URL, label and size."""
+    return [{"url": p.url, "label": p.label, "count": len(p.notes)} for p in pages]
+
+
+def digest_pages(base: str, notes: list[PlannedNote]) -> list[NotesPage]:
     """A digest in pages: one page at `base` when it is short, else `year_pages`."""
     if len(notes) <= DIGEST_PAGE_NOTES:
-        return [DigestPage(base, "", notes)]
+        return [NotesPage(base, "", notes)]
     return year_pages(base, notes, DIGEST_PAGE_NOTES)
 
 
-def year_pages(base: str, notes: list[PlannedNote], part: int) -> list[DigestPage]:
+def year_pages(base: str, notes: list[PlannedNote], part: int) -> list[NotesPage]:
     """Notes (in the order given) in pages of one year each, split into parts of `part`:
     `base/2021/`, `base/2021/2/`… URLs stay put as notes are added at the newest end, and a page
     never spans two years."""
@@ -145,7 +152,7 @@ def year_pages(base: str, notes: list[PlannedNote], part: int) -> list[DigestPag
         parts = [in_year[i:i + part] for i in range(0, len(in_year), part)]
         for number, chunk in enumerate(parts, 1):
             label = f"{year}" if len(parts) == 1 else f"{year} ({number}/{len(parts)})"
-            pages.append(DigestPage(f"{base}{year}/" if number == 1 else f"{base}{year}/{number}/", label, chunk))
+            pages.append(NotesPage(f"{base}{year}/" if number == 1 else f"{base}{year}/{number}/", label, chunk))
     return pages
 
 
@@ -162,7 +169,7 @@ def _digests(site: Site) -> None:
 
     def add(base: str, title: str, notes: list[PlannedNote], style: str, group: Group | None) -> None:
         pages = digest_pages(base, notes)
-        contents = [{"url": p.url, "label": p.label, "count": len(p.notes)} for p in pages] if len(pages) > 1 else []
+        contents = page_links(pages) if len(pages) > 1 else []
         light = _light(group) if group else None
         if contents:
             site.page(base, "digest.html", title=title, key=(tuple(map(str, contents)), style, light),
