@@ -200,6 +200,18 @@ def _parse_many(root: Path, paths: list[Path]) -> list[tuple[object, ...] | None
         return [fields for chunk in pool.map(_parse_chunk, [str(root)] * len(chunks), chunks) for fields in chunk]
 
 
+def _aliased(config: Config, note: Note) -> Note:
+    """The note read through [category_aliases]: an alias is its category everywhere."""
+    if note.category not in config.category_aliases:
+        return note
+    return dataclasses.replace(note, category=config.canonical_category(note.category), written_category=note.category)
+
+
+def load_note(root: Path, config: Config, path: Path) -> Note:
+    """One note as `load_notebook` reads it (a quick build reads only the notes that changed)."""
+    return _aliased(config, read_note(path, root.resolve()))
+
+
 def load_notebook(root: Path, *, strict: bool = True) -> Notebook:
     """Read the config and every note. Strict: the first unreadable note raises; else collected."""
     root = root.resolve()
@@ -248,9 +260,8 @@ def load_notebook(root: Path, *, strict: bool = True) -> Notebook:
         fresh.setdefault(_cache_shard(rel), {})[rel] = (stat.st_size, stat.st_mtime_ns, fields)
     if fresh != shards:
         _save_cache(root, shards, fresh)
-    if config.category_aliases:  # read through [category_aliases]: an alias is its category everywhere
-        notes = [dataclasses.replace(n, category=config.canonical_category(n.category), written_category=n.category)
-                 if n.category in config.category_aliases else n for n in notes]
+    if config.category_aliases:
+        notes = [_aliased(config, n) for n in notes]
     notes.sort(key=lambda n: (n.date, n.rel))
     return Notebook(root=root, config=config, notes=tuple(notes), problems=tuple(problems))
 

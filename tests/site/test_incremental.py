@@ -130,8 +130,9 @@ def test_a_kill_while_the_state_is_recorded_leaves_the_next_build_right(tmp_path
     assert tree(out) == tree(tmp_path / "cold")
 
 
-STEPS = st.lists(st.sampled_from(["edit", "add", "delete", "rename", "config", "template", "static", "image",
-                                  "draft", "nothing"]), min_size=1, max_size=5)
+STEPS = st.lists(st.sampled_from(["edit", "reword", "reword", "add", "delete", "rename", "config", "template", "static",
+                                  "image", "draft", "nothing"]), min_size=1, max_size=5)
+"""`reword` keeps a note's words (a quick build, `site/quick.py`), `edit` adds new ones (a full build)."""
 
 
 def apply(step: str, root: Path, number: int) -> None:
@@ -139,6 +140,9 @@ def apply(step: str, root: Path, number: int) -> None:
     if step == "edit" and notes:
         notes[number % len(notes)].write_text(notes[number % len(notes)].read_text(encoding="utf-8") + f"\n덧붙임 {number}.\n",
                                               encoding="utf-8")
+    elif step == "reword" and notes:
+        target = notes[number % len(notes)]
+        target.write_text(target.read_text(encoding="utf-8") + "\n노트 그리고 와 노트.\n" * (number % 2 + 1), encoding="utf-8")
     elif step == "add":
         day = f"2024-0{number % 9 + 1}-1{number % 10}"
         write_note(root, f"2024/{day}-added{number}.md",

@@ -27,13 +27,18 @@ from .result import BuildResult
 from .pages import theme_fingerprint
 from ..pipeline import prepare
 from .steps import INDEX_CACHE_VERSION, STEPS, add_feeds, add_search_index
-from .writer import SiteWriter
+from .writer import SiteWriter, manifest_path
+from .connected import doc_hash
+from .records import NoteRow, note_meta
 
 
 def assemble_site(root: Path, target: Path, *, drafts: bool, strict: bool, workers: int | None,
-                  progress: Callable[[str, int, int], None] | None, later: list[Callable[[], None]] | None
-                  ) -> tuple[BuildResult, Site]:
-    """Load, plan, render and write the site; the result and what the build knew (its `Site`)."""
+                  progress: Callable[[str, int, int], None] | None, later: list[Callable[[], None]] | None,
+                  recorded: tuple[dict[str, str], set[str]] | None = None) -> tuple[BuildResult, Site]:
+    """Load, plan, render and write the site; the result and what the build knew (its `Site`).
+    `recorded`: the file hash of each page's recipe in the build state (a page whose file no
+    longer matches its recipe is made again, so that its recipe is recorded) and the files quick
+    builds rewrote (made again: their page keys are out of date)."""
     started = time.perf_counter()
     notebook = load_notebook(root)
     root = notebook.root
@@ -61,8 +66,9 @@ def assemble_site(root: Path, target: Path, *, drafts: bool, strict: bool, worke
         raise BuildError(f"{len(site.warnings)} warnings and --strict: nothing was written",
                          hint="fix them, e.g. " + str(site.warnings[0]))
 
-    manifest = cache_folder / f"site-manifest-{hashlib.sha1(str(target).encode()).hexdigest()[:12]}.json"
+    manifest = manifest_path(cache_folder, target)
     previous_keys = _load_page_keys(cache_folder, target)
+    recipe_digests, rewritten = recorded if recorded is not None else (None, set())
     page_keys: dict[str, str] = {}
     saves: list[Callable[[], None]] = []
     with SiteWriter(target, manifest) as writer:
@@ -74,7 +80,9 @@ def assemble_site(root: Path, target: Path, *, drafts: bool, strict: bool, worke
             item = site.files[rel]
             if isinstance(item, Lazy):
                 page_keys[rel] = item.key
-                if previous_keys.get(rel) == item.key and writer.keep(rel):
+                if previous_keys.get(rel) == item.key and rel not in rewritten and (
+                        not item.recorded or recipe_digests is None or recipe_digests.get(rel) == writer.recorded_digest(rel)
+                ) and writer.keep(rel):
                     kept.add(rel)
                 elif item.spread:
                     spread.append(rel)
@@ -105,9 +113,29 @@ def assemble_site(root: Path, target: Path, *, drafts: bool, strict: bool, worke
             save()
     else:
         later.extend(saves)
+    site.index_docs = index_cache.get("docs", {})
     result.pages = sum(1 for rel in site.files if rel.endswith(".html"))
     result.seconds = time.perf_counter() - started
     return result, site
+
+
+def note_rows(site: Site) -> dict[str, NoteRow]:
+    """What the build state records of every note of the notebook (`site/records.py`)."""
+    rows = {}
+    answers = site.connections.lookups.answers
+    order = {p.note.rel: i for i, p in enumerate(site.plan.notes)}
+    for note in site.notebook.notes:
+        planned = site.plan.by_rel.get(note.rel)
+        meta = note_meta(note)
+        if planned is None:
+            rows[note.rel] = NoteRow(meta, None, None, "", None, {}, "", None, None, -1)
+            continue
+        output = site.outputs[note.rel]
+        rows[note.rel] = NoteRow(meta, (planned.url, planned.anchor), output.item, output.key, site.note_records[note.rel],
+                                 answers.get(note.rel, {}),
+                                 doc_hash(note, output),
+                                 site.index_docs.get(planned.url), site.note_pages.get(note.rel), order[note.rel])
+    return rows
 
 
 PARALLEL_PAGES = 2000

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import BuildError
 from ..paths import NOTES_DIR, cache_dir
-from . import state
+from . import records, state
 from .result import BuildResult, BuildWarning
 from .writer import check_output_folder
 
@@ -33,28 +33,45 @@ def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, str
     root = root.resolve()
     target = check_output_folder(out if out is not None else root / "site", root, root / NOTES_DIR)
     cache = cache_dir(root)
-    inputs = ""
-    if later is None:
-        inputs = state.inputs_fingerprint(root)
-        report = state.up_to_date(cache, target, drafts=drafts, inputs=inputs)
-        if report is not None:
-            return _unchanged(target, drafts, strict, report)
+    inputs = state.read_inputs(root) if later is None else None
+    recorded = None
+    full_because = ""
+    if inputs is not None:
+        last = state.last_build(cache, target, drafts=drafts)
+        if last is not None and last.same_extra and last.inputs == inputs.fingerprint:
+            return _unchanged(target, drafts, strict, last.report)
+        if last is not None and last.same_extra and last.others == inputs.others:
+            from .quick import quick_build  # only notes changed: maybe a few of them, in place
+            quick = quick_build(root, target, cache, drafts=drafts, strict=strict, inputs=inputs, last=last)
+            if not isinstance(quick, str):
+                return quick
+            full_because = quick
         state.forget(cache, target)
-    from .assemble import assemble_site  # the heavy part: markdown, math, templates, workers
+        con = state.connect(cache)
+        try:
+            recorded = records.kept_checks(con, str(target))
+        finally:
+            con.close()
+    from .assemble import assemble_site, note_rows  # the heavy part: markdown, math, templates, workers
+    from .context import Lazy
 
     collecting = gc.isenabled()
     gc.disable()
     try:
         result, site = assemble_site(root, target, drafts=drafts, strict=strict, workers=workers, progress=progress,
-                                     later=later)
+                                     later=later, recorded=recorded)
+        result.full_because = full_because
+        if inputs is not None:
+            rows = note_rows(site)
+            report = {"notes": result.notes, "pages": result.pages, "notices": result.notices,
+                      "warnings": [[w.path, w.line, w.code, w.message] for w in result.warnings],
+                      "warning_groups": records.warning_groups(rows), "nav": site.nav}
+            pages = [rel for rel, item in site.files.items() if isinstance(item, Lazy) and item.recorded]
+            state.record(cache, target, drafts=drafts, inputs=inputs, extra=[*site.media.values(), *site.looked_up],
+                         report=report, also=lambda con: records.write(con, str(target), rows, site.recipes, pages))
     finally:
         if collecting:
             gc.enable()
-    if later is None:
-        report = {"notes": result.notes, "pages": result.pages, "notices": result.notices,
-                  "warnings": [[w.path, w.line, w.code, w.message] for w in result.warnings]}
-        state.record(cache, target, drafts=drafts, inputs=inputs, extra=[*site.media.values(), *site.looked_up],
-                     report=report)
     return result
 
 

@@ -13,13 +13,14 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import cachefiles
-from ..gitdates import NoteDates, note_history, shown_update
+from ..gitdates import note_history, shown_update
 from ..links import NoteIndex, placeholder_target, split_target
 from ..model import Note, Notebook
 from ..notes import cache_dir
 from ..plan import PlannedNote, SitePlan
 from ..related import Doc, Related, RelatedIndex, note_doc
 from ..render.markdown import Rendered, heading_slug
+from .lookups import Lookups
 from ..tokens import terms
 
 RELATED_CACHE = "related.pickle"
@@ -38,26 +39,43 @@ class Connections:
     def __init__(self, notebook: Notebook, plan: SitePlan) -> None:
         self.notebook = notebook
         self.plan = plan
-        self.index = NoteIndex.of(notebook.notes)
+        history = note_history(notebook.root, cache_dir(notebook.root))
+        self.lookups = Lookups({n.path: n for n in notebook.notes}, plan.by_rel, NoteIndex.of(notebook.notes),
+                               history.dates)
+        """How links, pages and git dates of other notes are found (recorded per note)."""
+        self.notice = history.warning
+        self._setup(notebook.config.language)
+
+    def _setup(self, language: str) -> None:
         self.linked_from: dict[str, dict[str, None]] = {}
         """Target note → the notes linking to it (in plan order: oldest first)."""
-        history = note_history(notebook.root, cache_dir(notebook.root))
-        self.git: dict[str, NoteDates] = history.dates
-        self.notice = history.warning
-        self.unpublished = _unpublished(notebook.config.language)
+        self.links_out: dict[str, dict[str, None]] = {}
+        """Note → the notes it links to (in the order of its links)."""
+        self.unpublished = _unpublished(language)
         self._related: dict[str, list[Related]] | None = None
         self.hidden: dict[str, list[str]] = {}
         """Note → names of drafts it links with no shown text (kept out of its derived title too)."""
 
+    @classmethod
+    def replay(cls, language: str, lookups: Lookups) -> Connections:
+        """Connections for re-making single notes from recorded answers (a quick build): no
+        notebook, no plan, no related notes."""
+        made = cls.__new__(cls)
+        made.lookups = lookups
+        made.notice = None
+        made._setup(language)
+        return made
+
     # --- dates ---------------------------------------------------------------------------
     def updated(self, note: Note) -> dt.date | None:
         """The day the note was last changed after it was written, if it was (else None)."""
-        return shown_update(note, self.git.get(note.rel))
+        return shown_update(note, self.lookups.git(note.rel))
 
     # --- links -----------------------------------------------------------------------------
     def link(self, source: str, target: str) -> None:
         if source != target:
             self.linked_from.setdefault(target, {})[source] = None
+            self.links_out.setdefault(source, {})[target] = None
 
     def place_links(self, planned: PlannedNote, rendered: Rendered, html: str, root: str,
                     warn: Warn) -> tuple[str, str]:
@@ -73,14 +91,14 @@ class Connections:
                 continue
             done.add(href)
             name, heading = split_target(target)
-            found = self.index.resolve(target)
+            found, problem = self.lookups.wikilink(target)
             where = note.body_line + line - 1
             anchor = re.compile(rf'<a href="{re.escape(href)}" class="note-link">(.*?)</a>', re.S)
-            if found.note is None:
-                warn(note.rel, where, "link-broken", f"[[{target}]]: {found.problem}")
+            if found is None:
+                warn(note.rel, where, "link-broken", f"[[{target}]]: {problem}")
                 html = anchor.sub(r"\1", html)
                 continue
-            linked = self.plan.by_rel.get(found.note.rel)
+            linked = self.lookups.page_of(found)
             if linked is None:  # a draft, in a build without drafts: the shown text only
                 warn(note.rel, where, "link-draft", "links to a draft note; the link is left out of the published page")
                 html = anchor.sub(lambda m: self.unpublished if _bare(m.group(1), name) else m.group(1), html)
@@ -88,9 +106,10 @@ class Connections:
                     text = text.replace(name, self.unpublished)
                 self.hidden.setdefault(note.rel, []).append(name)
                 continue
-            fragment = f"#{linked.anchor}-{heading_slug(heading)}" if heading else ""
-            html = html.replace(f'href="{href}"', f'href="{root}{linked.url}{fragment}"')
-            self.link(note.rel, found.note.rel)
+            url, linked_anchor = linked
+            fragment = f"#{linked_anchor}-{heading_slug(heading)}" if heading else ""
+            html = html.replace(f'href="{href}"', f'href="{root}{url}{fragment}"')
+            self.link(note.rel, found)
         return html, text
 
     def title(self, note: Note) -> str:
@@ -108,13 +127,18 @@ class Connections:
             self._related = _cached_related(self.notebook, self.plan.notes, outputs)
         return self._related
 
-    def page_parts(self, planned: PlannedNote, outputs: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-        """What a note page shows of other notes: `linked_from` and `related` (title, url)."""
+    def page_notes(self, planned: PlannedNote, outputs: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The notes a note page shows as "Linked from" (newest first) and as related notes."""
         by_rel = self.plan.by_rel
-        sources = [by_rel[rel] for rel in self.linked_from.get(planned.note.rel, ()) if rel in by_rel]
-        related = [by_rel[r.key] for r in self.related(outputs).get(planned.note.rel, []) if r.key in by_rel]
-        return {"linked_from": [_shown(outputs[p.note.rel].item) for p in reversed(sources)],
-                "related": [_shown(outputs[p.note.rel].item) for p in related]}
+        sources = [rel for rel in self.linked_from.get(planned.note.rel, ()) if rel in by_rel]
+        related = [r.key for r in self.related(outputs).get(planned.note.rel, []) if r.key in by_rel]
+        return tuple(reversed(sources)), tuple(related)
+
+
+def page_parts(linked_from: tuple[str, ...], related: tuple[str, ...], items: dict[str, dict[str, Any]]
+               ) -> dict[str, list[dict[str, Any]]]:
+    """What a note page shows of other notes (`items`: their list items by note)."""
+    return {"linked_from": [_shown(items[rel]) for rel in linked_from], "related": [_shown(items[rel]) for rel in related]}
 
 
 def _bare(shown_html: str, name: str) -> bool:
@@ -131,6 +155,18 @@ def _doc(note: Note, output: Any) -> Doc:
     return note_doc(note, text_terms)
 
 
+def scored_inputs(note: Note, output: Any) -> bytes:
+    """What related notes are scored from, of one note: its path, title, tags, category, date
+    and search terms (or text)."""
+    head = f"{note.rel}\0{note.title}\0{note.tags}\0{note.category}\0{note.date}\0".encode()
+    return head + (output.text_terms or output.text).encode("utf-8", "surrogatepass")
+
+
+def doc_hash(note: Note, output: Any) -> str:
+    """Hash of `scored_inputs`: a quick build re-makes a note only while it stays the same."""
+    return hashlib.blake2b(scored_inputs(note, output), digest_size=16).hexdigest()
+
+
 def _cached_related(notebook: Notebook, planned: list[PlannedNote], outputs: dict[str, Any]
                     ) -> dict[str, list[Related]]:
     """Related notes of the planned notes, reused from the last build when nothing they are
@@ -140,10 +176,7 @@ def _cached_related(notebook: Notebook, planned: list[PlannedNote], outputs: dic
     path = cache_dir(notebook.root) / RELATED_CACHE
     digest = hashlib.blake2b(digest_size=16)
     for p in planned:
-        output, note = outputs[p.note.rel], p.note
-        scored = output.text_terms or output.text
-        digest.update(f"{note.rel}\0{note.title}\0{note.tags}\0{note.category}\0{note.date}\0".encode())
-        digest.update(scored.encode("utf-8", "surrogatepass"))
+        digest.update(scored_inputs(p.note, outputs[p.note.rel]))
     key = digest.hexdigest()
     cached = cachefiles.load(path)
     if isinstance(cached, tuple) and len(cached) == 3 and cached[0] == RELATED_CACHE_VERSION and cached[1] == key:

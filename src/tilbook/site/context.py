@@ -16,12 +16,15 @@ from urllib.parse import unquote, urlsplit
 from markupsafe import Markup
 
 from ..version import __version__
+from ..config import Config
 from ..model import Notebook
 from ..notes import CACHE_DIR, NOTES_DIR
 from ..render.markdown import Rendered
 from ..render.math import text_with_mathml, text_with_plain_math
 from ..reviewlog import REVIEW_DIR
 from .connected import Connections
+from .lookups import Lookups
+from .records import FRAGMENT_END, FRAGMENT_OPEN, FRAGMENT_START, Fragment, NoteRecord, Recipe, entry_kind, strip_fragments
 from .feeds import absolute
 from .result import BuildWarning
 from .i18n import Language
@@ -45,6 +48,9 @@ class Lazy:
     make: Callable[[], bytes]
     spread: bool = False
     """One of many small pages (a note's): may be made in a worker process."""
+    recorded: bool = False
+    """Its making records a recipe (`Site.recipes`): a full build re-makes it when the build
+    state's recipe no longer matches the file."""
 
 
 def input_key(*parts: object) -> str:
@@ -115,7 +121,6 @@ class Site:
         self.fingerprint = ""
         """Theme, config, version and navigation: part of every page's key."""
         self.sitemap_urls: list[tuple[str, dt.date | None]] = []
-        self.notes_by_path = {n.path: n for n in notebook.notes}
         self.nav = [{"name": g.name, "emoji": g.emoji, "url": g.url} for g in plan.categories]
         self.root = notebook.root.resolve()
         self.category_urls = {g.name: g.url for g in plan.categories}
@@ -124,6 +129,36 @@ class Site:
         """List-page entries already written in this build, by (note, with excerpt)."""
         self.connections = Connections(notebook, plan)
         """Links between notes, backlinks, related notes, dates from git (site/connected.py)."""
+        self._start_records()
+
+    @classmethod
+    def replay(cls, root: Path, config: Config, drafts: bool, nav: list[dict[str, str]], lookups: Lookups,
+               category_urls: dict[str, str], tag_urls: dict[str, str]) -> Site:
+        """A Site that re-makes single notes and their pages from what the last build recorded
+        (a quick build, `site/quick.py`): no notebook, no plan; every other note is a record."""
+        site = cls.__new__(cls)
+        site.config, site.drafts, site.nav, site.root = config, drafts, nav, root.resolve()
+        site.language = Language.of(config.language)
+        site.env = make_environment(root, site.language)
+        site.outputs, site.media, site.looked_up, site.warnings, site.files = {}, {}, set(), [], {}
+        site.fingerprint, site.sitemap_urls, site.entries = "", [], {}
+        site.category_urls, site.tag_urls = category_urls, tag_urls
+        site.connections = Connections.replay(config.language, lookups)
+        site._start_records()
+        return site
+
+    def _start_records(self) -> None:
+        self.note_records: dict[str, NoteRecord] = {}
+        """What each note's making used and said (the build state keeps it for quick builds)."""
+        self.index_docs: dict[str, tuple[str, str, str]] = {}
+        """The search index's entry of each note page URL (fingerprint, document id, terms)."""
+        self.recipes: dict[str, Recipe] = {}
+        """Outputs made in this build that show notes as fragments, with where each fragment is."""
+        self.note_pages: dict[str, tuple[str | None, str | None, tuple[str, ...], tuple[str, ...]]] = {}
+        """Each note page's previous and next note, "Linked from" and related notes."""
+        self._fragments: list[tuple[str, str, str]] | None = None
+        self._note_media: dict[str, str] = {}
+        self._note_looked: set[str] = set()
 
     # --- notes -------------------------------------------------------------------------
     def localise(self, planned: PlannedNote, rendered: Rendered) -> str:
@@ -146,17 +181,19 @@ class Site:
             attr = f'href="{html.escape(href)}"'
             if target is None:
                 continue
-            linked = self.notes_by_path.get(target)
+            lookups = self.connections.lookups
+            linked = lookups.note_at(target)
             if linked is not None:
-                planned_target = self.plan.by_rel.get(linked.rel)
-                if planned_target is None:  # a draft in a published build: keep the text, drop the link
+                page = lookups.page_of(linked)
+                if page is None:  # a draft in a published build: keep the text, drop the link
                     self.warn(note.rel, note.body_line + line - 1, "link-draft",
                               "links to a draft note; the link is left out of the published page")
                     out = re.sub(rf'<a {re.escape(attr)}[^>]*>(.*?)</a>', r"\1", out, flags=re.S)
                     continue
-                fragment = f"#{planned_target.anchor}-{parts.fragment}" if parts.fragment else ""
-                out = out.replace(attr, f'href="{ROOT}{planned_target.url}{fragment}"')
-                self.connections.link(note.rel, linked.rel)
+                url, anchor = page
+                fragment = f"#{anchor}-{parts.fragment}" if parts.fragment else ""
+                out = out.replace(attr, f'href="{ROOT}{url}{fragment}"')
+                self.connections.link(note.rel, linked)
             elif target.is_file():
                 out = out.replace(attr, f'href="{ROOT}{self._media(target, root)}"')
             else:
@@ -169,6 +206,7 @@ class Site:
             return None
         target = (note_path.parent / unquote(parts.path)).resolve()
         self.looked_up.add(target)  # the page depends on whether (and what) it is: the build state keeps it
+        self._note_looked.add(str(target))
         if any(target.is_relative_to(self.root / private) for private in (REVIEW_DIR, CACHE_DIR)):
             return None  # the review log and caches are never published, even when a note links them
         return target if target.is_relative_to(self.root) else None
@@ -178,6 +216,7 @@ class Site:
         base = notes_dir if target.is_relative_to(notes_dir) else root
         rel = "media/" + target.relative_to(base).as_posix()
         self.media[rel] = target
+        self._note_media[rel] = str(target)
         return html.escape(rel)
 
     def warn(self, path: str, line: int | None, code: str, message: str) -> None:
@@ -188,6 +227,9 @@ class Site:
         """The note's HTML for pages, what list pages show of it, and the key of both
         (`render_key` stands for the rendered HTML and text when localising changed nothing)."""
         note = planned.note
+        self.connections.lookups.start(note.rel)
+        first_warning = len(self.warnings)
+        self._note_media, self._note_looked = {}, set()
         body = self.localise(planned, rendered)
         body, text = self.connections.place_links(planned, rendered, body, ROOT, self.warn)
         title = self.connections.title(note)  # without a linked draft's name
@@ -206,6 +248,9 @@ class Site:
             digest.update(text.encode("utf-8", "surrogatepass"))
         self.outputs[note.rel] = NoteOutput(planned, body, text, excerpt, item, digest.hexdigest(),
                                             text_terms if text is rendered.text else "")
+        self.note_records[note.rel] = NoteRecord(
+            warnings=tuple((w.path, w.line, w.code, w.message) for w in self.warnings[first_warning:]), media=self._note_media, looked_up=tuple(sorted(self._note_looked)),
+            links_out=tuple(self.connections.links_out.get(note.rel, ())))
 
     def title_html(self, title: str) -> Markup:
         """The note's title for its `<h1>`: formulas as MathML."""
@@ -214,23 +259,50 @@ class Site:
     def item(self, planned: PlannedNote) -> dict[str, Any]:
         return self.outputs[planned.note.rel].item
 
+    @property
+    def items(self) -> _Items:
+        return _Items(self.outputs)
+
     def entries_html(self, notes: Iterable[PlannedNote], excerpts: bool = True) -> Markup:
         """The `<li>` entries of a note list (newest first is the caller's order)."""
         parts = []
         draft = self.language.gettext("draft")
+        fragments = self._fragments
         for planned in notes:
             cached = self.entries.get((planned.note.rel, excerpts))
             if cached is None:
                 cached = self.entries[(planned.note.rel, excerpts)] = _list_entry(self.item(planned), excerpts, draft)
-            parts.append(cached)
+            if fragments is not None:  # marked, so the page's recipe knows where each entry is
+                parts.append(f"{FRAGMENT_START}{len(fragments)}{FRAGMENT_OPEN}{cached}{FRAGMENT_END}")
+                fragments.append((planned.note.rel, entry_kind(excerpts), cached))
+            else:
+                parts.append(cached)
         return Markup("".join(parts))
 
     def keys(self, notes: tuple[PlannedNote, ...] | list[PlannedNote]) -> list[str]:
         return [self.outputs[p.note.rel].key for p in notes]
 
+    def render_page(self, rel_url: str, template: str, title: str, context: dict[str, Any]) -> str:
+        """A template rendered as the page at `rel_url`, with links relative to its folder."""
+        path = rel_url + "index.html" if rel_url.endswith("/") or rel_url == "" else rel_url
+        root = "../" * path.count("/")
+        base = {
+            "site": self.config, "root": root, "page_title": title, "drafts": self.drafts,
+            "canonical": absolute(self.config.base_url, rel_url), "page_url": rel_url,
+            "nav_categories": self.nav, "feed_url": "feed.xml", "version": __version__,
+        }
+        try:
+            return self.env.get_template(template).render(**base, **context).replace(ROOT, root)
+        except Exception as exc:
+            found = template_error(exc, self.root, path)
+            if found is None:
+                raise
+            raise found from None
+
     def page(self, rel_url: str, template: str, *, title: str, key: object,
              context: Callable[[], dict[str, Any]], lastmod: dt.date | None = None,
-             splice: Callable[[str], list[bytes]] | None = None, spread: bool = False) -> None:
+             splice: Callable[[str], list[bytes]] | None = None, splice_notes: list[tuple[str, str]] | None = None,
+             spread: bool = False) -> None:
         """Plan a template render to `rel_url` (a folder URL gets index.html). `key` holds (small)
         everything the page shows; the context is only built when the page must be rendered.
         `splice(root)` makes the encoded HTML that replaces the SPLICE marker after rendering, so a
@@ -240,28 +312,48 @@ class Site:
         root = "../" * path.count("/")
 
         def make() -> bytes:
-            base = {
-                "site": self.config, "root": root, "page_title": title, "drafts": self.drafts,
-                "canonical": absolute(self.config.base_url, rel_url), "page_url": rel_url,
-                "nav_categories": self.nav, "feed_url": "feed.xml", "version": __version__,
-            }
+            self._fragments = None if spread else []
             try:
-                text = self.env.get_template(template).render(**base, **context()).replace(ROOT, root)
-            except Exception as exc:
-                found = template_error(exc, self.root, path)
-                if found is None:
-                    raise
-                raise found from None
-            if splice is None:
-                return text.encode("utf-8")
-            head, marker, tail = text.partition(SPLICE)
-            if not marker:  # an overridden template that leaves the spliced part out
-                return text.encode("utf-8")
-            return b"".join([head.encode("utf-8"), *splice(root), tail.encode("utf-8")])
+                shown_text = self.render_page(rel_url, template, title, context())
+            finally:
+                shown, self._fragments = self._fragments, None
+            text, fragments = strip_fragments(shown_text, shown or [], ROOT, root)
+            data = text.encode("utf-8")
+            before, marker, after = text.partition(SPLICE) if splice is not None else (text, "", "")
+            if marker and splice is not None:  # an overridden template may leave the spliced part out
+                head = before.encode("utf-8")
+                pieces = splice(root)
+                at, spliced = len(head), []
+                for (rel, kind), piece in zip(splice_notes or [], pieces):
+                    spliced.append(Fragment(rel, kind, at, at + len(piece)))
+                    at += len(piece)
+                shift = at - len(head) - len(SPLICE.encode("utf-8"))
+                if fragments is not None and len(spliced) == len(pieces):
+                    fragments = sorted([f if f.start < len(head) else f.shifted(shift) for f in fragments] + spliced,
+                                       key=lambda f: f.start)
+                else:  # pieces tilbook cannot name: never replayed
+                    fragments = None
+                data = b"".join([head, *pieces, after.encode("utf-8")])
+            if not spread:
+                self.recipes[path] = Recipe(hashlib.sha1(data).hexdigest(), root,
+                                            tuple(fragments) if fragments is not None else None)
+            return data
 
-        self.files[path] = Lazy(input_key(self.fingerprint, template, rel_url, title, key), make, spread)
+        self.files[path] = Lazy(input_key(self.fingerprint, template, rel_url, title, key), make, spread,
+                                recorded=not spread)
         if path.endswith(".html") and path != "404.html":
             self.sitemap_urls.append((rel_url, lastmod))
+
+
+class _Items(dict[str, dict[str, Any]]):
+    """Notes' list items by note, read from the outputs."""
+
+    def __init__(self, outputs: dict[str, NoteOutput]) -> None:
+        super().__init__()
+        self.outputs = outputs
+
+    def __missing__(self, rel: str) -> dict[str, Any]:
+        return self.outputs[rel].item
 
 
 def _list_entry(item: dict[str, Any], excerpts: bool, draft_label: str = "draft") -> str:

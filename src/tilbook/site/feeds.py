@@ -73,3 +73,22 @@ def sitemap(base_url: str, urls: Sequence[tuple[str, dt.date | None]]) -> bytes:
         if lastmod:
             ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = lastmod.isoformat()
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def entry_ranges(feed: bytes) -> list[tuple[int, int]]:
+    """Byte range of each `<entry>` element of a feed made by `atom_feed`, in order (entry text
+    is escaped, so the tags cannot occur inside one)."""
+    ranges = []
+    at = feed.find(b"<entry>")
+    while at != -1:
+        end = feed.index(b"</entry>", at) + len(b"</entry>")
+        ranges.append((at, end))
+        at = feed.find(b"<entry>", end)
+    return ranges
+
+
+def entry_bytes(base_url: str, entry: FeedEntry) -> bytes:
+    """The `<entry>` element `atom_feed` writes for `entry` (the same bytes in any feed)."""
+    alone = atom_feed(title="", subtitle="", author="-", base_url=base_url, feed_rel="", page_rel="", entries=[entry])
+    (start, end), = entry_ranges(alone)
+    return alone[start:end]

@@ -34,10 +34,17 @@ class BuildResult:
     """Said once on stderr, not warnings about notes (e.g. a shallow clone: no dates from git)."""
     up_to_date: bool = False
     """Nothing the site is made from changed since the last build: nothing was done."""
+    quick: bool = False
+    """Only edited notes and what shows them were made again (`site/quick.py`)."""
+    full_because: str = ""
+    """Why a build with only notes edited was a full one (what the quick build could not do)."""
 
     def summary(self) -> str:
         if self.up_to_date:
             return (f"{self.notes} notes, {self.pages} pages, up to date (nothing changed since the last build), "
+                    f"{len(self.warnings)} warnings, {self.seconds:.2f} s")
+        if self.quick:
+            return (f"{self.notes} notes, {self.pages} pages ({self.changed} written: only what the edited notes show), "
                     f"{len(self.warnings)} warnings, {self.seconds:.2f} s")
         return (f"{self.notes} notes, {self.pages} pages ({self.changed} written, {self.unchanged} unchanged, "
                 f"{self.removed} removed), {self.cache_hits} cache hits, {len(self.warnings)} warnings, "

@@ -17,19 +17,21 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..version import __version__
 
 STATE_FILE = "build-state.sqlite"
-STATE_VERSION = 1
+STATE_VERSION = 2
 THEME = Path(__file__).resolve().parent.parent / "theme"
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS builds(
+DROP TABLE IF EXISTS builds;
+CREATE TABLE IF NOT EXISTS site_builds(
     output TEXT PRIMARY KEY, version INTEGER NOT NULL, settings TEXT NOT NULL,
-    inputs TEXT NOT NULL, extra TEXT NOT NULL, marker TEXT NOT NULL);
+    inputs TEXT NOT NULL, extra TEXT NOT NULL, marker TEXT NOT NULL, notes TEXT NOT NULL, others TEXT NOT NULL);
 """
 
 
@@ -81,18 +83,35 @@ def _git_heads(root: Path) -> list[str]:
     return []
 
 
-def inputs_fingerprint(root: Path) -> str:
-    """Hash of the stat of every file a build reads by name: notes, config, templates, static
-    files (the notebook's and the theme's), and the review log."""
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """The stat of every file a build reads by name: note files one by one (a quick build finds
+    the edited ones), the rest as one hash."""
+
+    notes: dict[str, str]
+    """`notes/`-relative path → `size:mtime`."""
+    others: str
+    """Hash of the config, templates, static files (the notebook's and the theme's), the review
+    log and the git heads."""
+
+    @property
+    def fingerprint(self) -> str:
+        lines = sorted(f"{rel} {stat}" for rel, stat in self.notes.items())
+        return hashlib.blake2b("\n".join([*lines, self.others]).encode("utf-8", "surrogateescape"),
+                               digest_size=20).hexdigest()
+
+
+def read_inputs(root: Path) -> Inputs:
+    """One scan of what a build reads (see `Inputs`)."""
     base = str(root)
-    lines = sorted(_tree(os.path.join(base, "notes"), ".md"))
-    lines.append("config " + _stat(os.path.join(base, "tilbook.toml")))
-    lines.append("review " + _stat(os.path.join(base, "review", "log.jsonl")))
+    notes = dict(line.rsplit(" ", 1) for line in _tree(os.path.join(base, "notes"), ".md"))
+    lines = ["config " + _stat(os.path.join(base, "tilbook.toml")),
+             "review " + _stat(os.path.join(base, "review", "log.jsonl"))]
     lines += _git_heads(root)
     for name, folder in (("templates", os.path.join(base, "templates")), ("static", os.path.join(base, "static")),
                          ("theme", str(THEME))):
         lines += sorted(f"{name}/{line}" for line in _tree(folder))
-    return hashlib.blake2b("\n".join(lines).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+    return Inputs(notes, hashlib.blake2b("\n".join(lines).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest())
 
 
 def extra_fingerprint(paths: Iterable[Path]) -> tuple[list[str], str]:
@@ -113,46 +132,75 @@ def _connect(cache: Path) -> sqlite3.Connection:
     return con
 
 
-def up_to_date(cache: Path, out: Path, *, drafts: bool, inputs: str) -> dict[str, Any] | None:
-    """What the last build reported (notes, pages, warnings) when the output folder was built
-    from exactly the files there are now (`inputs`: `inputs_fingerprint` of the notebook); else None."""
+@dataclass(slots=True)
+class LastBuild:
+    """What the build state says about the last build of an output folder."""
+
+    inputs: str
+    notes: dict[str, str]
+    """Note stats it was made from (`Inputs.notes`)."""
+    others: str
+    extra: list[str]
+    """Other files it looked at (media, link targets)."""
+    report: dict[str, Any]
+    same_extra: bool
+    """Those other files are as they were."""
+
+
+def last_build(cache: Path, out: Path, *, drafts: bool) -> LastBuild | None:
+    """The last build of `out`, if it was made with these settings and the output is as it left it."""
     if not (cache / STATE_FILE).is_file():
         return None
     try:
         con = sqlite3.connect(f"file:{cache / STATE_FILE}?mode=ro", uri=True, timeout=10)
         try:
-            row = con.execute("SELECT version, settings, inputs, extra, marker FROM builds WHERE output = ?",
-                              (str(out),)).fetchone()
+            row = con.execute("SELECT version, settings, inputs, extra, marker, notes, others FROM site_builds "
+                              "WHERE output = ?", (str(out),)).fetchone()
         finally:
             con.close()
     except sqlite3.Error:
         return None
     if row is None:
         return None
-    version, settings, recorded_inputs, extra, marker = row
-    if (version != STATE_VERSION or settings != _settings(drafts) or inputs != recorded_inputs
-            or marker != _stat(str(out / ".tilbook-site"))):
+    version, settings, recorded_inputs, extra, marker, notes, others = row
+    if version != STATE_VERSION or settings != _settings(drafts) or marker != _stat(str(out / ".tilbook-site")):
         return None
     looked_at = json.loads(extra)
-    if looked_at["hash"] != extra_fingerprint(map(Path, looked_at["names"]))[1]:
+    same = looked_at["hash"] == extra_fingerprint(map(Path, looked_at["names"]))[1]
+    return LastBuild(recorded_inputs, json.loads(notes), others, looked_at["names"], looked_at["report"], same)
+
+
+def up_to_date(cache: Path, out: Path, *, drafts: bool, inputs: Inputs) -> dict[str, Any] | None:
+    """What the last build reported (notes, pages, warnings) when the output folder was built
+    from exactly the files there are now; else None."""
+    last = last_build(cache, out, drafts=drafts)
+    if last is None or not last.same_extra or last.inputs != inputs.fingerprint:
         return None
-    report: dict[str, Any] = looked_at["report"]
-    return report
+    return last.report
 
 
-def record(cache: Path, out: Path, *, drafts: bool, inputs: str, extra: Iterable[Path], report: dict[str, Any]) -> None:
+def record(cache: Path, out: Path, *, drafts: bool, inputs: Inputs, extra: Iterable[Path], report: dict[str, Any],
+           also: Callable[[sqlite3.Connection], None] | None = None) -> None:
     """Remember what the build that just finished was made from (`inputs` taken before it read
-    anything, so an edit during the build is seen by the next one) and what it reported."""
+    anything, so an edit during the build is seen by the next one) and what it reported; `also`
+    writes more (the records of `site/records.py`) in the same transaction."""
     names, extra_hash = extra_fingerprint(extra)
     con = _connect(cache)
     try:
         with con:
-            con.execute("INSERT OR REPLACE INTO builds VALUES (?, ?, ?, ?, ?, ?)",
-                        (str(out), STATE_VERSION, _settings(drafts), inputs,
+            if also is not None:
+                also(con)
+            con.execute("INSERT OR REPLACE INTO site_builds VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (str(out), STATE_VERSION, _settings(drafts), inputs.fingerprint,
                          json.dumps({"names": names, "hash": extra_hash, "report": report}, ensure_ascii=False),
-                         _stat(str(out / ".tilbook-site"))))
+                         _stat(str(out / ".tilbook-site")), json.dumps(inputs.notes, ensure_ascii=False), inputs.others))
     finally:
         con.close()
+
+
+def connect(cache: Path) -> sqlite3.Connection:
+    """The state file, for reading records (`site/records.py`)."""
+    return _connect(cache)
 
 
 def forget(cache: Path, out: Path) -> None:
@@ -162,6 +210,6 @@ def forget(cache: Path, out: Path) -> None:
     con = _connect(cache)
     try:
         with con:
-            con.execute("DELETE FROM builds WHERE output = ?", (str(out),))
+            con.execute("DELETE FROM site_builds WHERE output = ?", (str(out),))
     finally:
         con.close()

@@ -13,9 +13,11 @@ from typing import Any
 from markupsafe import Markup
 
 from .calendar import learning_calendar
+from .connected import page_parts
 from .context import ROOT, SPLICE, Lazy, Site, esc, input_key
-from .feeds import FEED_SIZE, FeedEntry, absolute, atom_feed, sitemap
+from .feeds import FEED_SIZE, FeedEntry, absolute, atom_feed, entry_ranges, sitemap
 from .pages import THEME
+from .records import FEED_ENTRY, Fragment, Recipe, section_kind
 from ..plan import Group, PlannedNote
 
 INDEX_CACHE_VERSION = 5
@@ -29,18 +31,23 @@ def _note_pages(site: Site) -> None:
         before = notes[index - 1] if index > 0 else None
         after = notes[index + 1] if index + 1 < len(notes) else None
         neighbours = [site.outputs[p.note.rel].key if p else None for p in (before, after)]
-        connected = site.connections.page_parts(planned, site.outputs)  # linked from, related notes
-
-        def context(planned: PlannedNote = planned, before: PlannedNote | None = before,
-                    after: PlannedNote | None = after, connected: dict[str, Any] = connected) -> dict[str, Any]:
-            output = site.outputs[planned.note.rel]
-            return {"note": output.item, "body": Markup(output.html), "anchor": planned.anchor,
-                    "prev": site.item(before) if before else None, "next": site.item(after) if after else None,
-                    **connected}
-
-        site.page(planned.url, "note.html", title=site.item(planned)["title"],
+        linked_from, related = site.connections.page_notes(planned, site.outputs)
+        site.note_pages[note.rel] = (before.note.rel if before else None, after.note.rel if after else None,
+                                     linked_from, related)
+        connected = page_parts(linked_from, related, site.items)  # linked from, related notes
+        output = site.outputs[note.rel]
+        site.page(planned.url, "note.html", title=output.item["title"],
                   lastmod=site.connections.updated(note) or note.date,
-                  key=(site.outputs[note.rel].key, planned.anchor, neighbours, connected), context=context, spread=True)
+                  key=(output.key, planned.anchor, neighbours, connected),
+                  context=functools.partial(note_context, output.item, output.html, planned.anchor,
+                                            site.item(before) if before else None, site.item(after) if after else None,
+                                            connected), spread=True)
+
+
+def note_context(item: dict[str, Any], html: str, anchor: str, before: dict[str, Any] | None,
+                 after: dict[str, Any] | None, connected: dict[str, Any]) -> dict[str, Any]:
+    """What note.html is given."""
+    return {"note": item, "body": Markup(html), "anchor": anchor, "prev": before, "next": after, **connected}
 
 
 LIST_PAGE_NOTES = 150
@@ -183,7 +190,8 @@ def _digests(site: Site) -> None:
                       key=(site.keys(page.notes), style, light, tuple(pager.items())),
                       context=functools.partial(dict, sections_html=Markup(SPLICE), group=light,
                                                 order=site.plan.digest_order, contents=[], pager=pager),
-                      splice=functools.partial(sections, page.notes, style))
+                      splice=functools.partial(sections, page.notes, style),
+                      splice_notes=[(p.note.rel, section_kind(style)) for p in page.notes])
 
     add("digest/", site.config.title, ordered(site.plan.notes), "category", None)
     for group in site.plan.categories:
@@ -232,24 +240,36 @@ def _home(site: Site) -> None:
     site.page("404.html", "404.html", title="Not found", key=(), context=dict)
 
 
+def feed_entry(site: Site, planned: PlannedNote, base: str) -> FeedEntry:
+    """A note as its feeds show it (`base`: the site's absolute URL, ending in /)."""
+    note = planned.note
+    return FeedEntry(title=site.item(planned)["title"], url=planned.url, published=note.date,
+                     updated=site.connections.updated(note) or note.date, category=note.category,
+                     html=site.outputs[note.rel].html.replace(ROOT, base))
+
+
 def add_feeds(site: Site) -> None:
     base = site.config.base_url.rstrip("/") + "/"
     cfg = site.config
 
-    def entries(notes: tuple[PlannedNote, ...] | list[PlannedNote]) -> list[FeedEntry]:
+    def newest(notes: tuple[PlannedNote, ...] | list[PlannedNote]) -> list[PlannedNote]:
         updated = {p.note.rel: site.connections.updated(p.note) or p.note.date for p in notes}  # git dates
-        newest = sorted(notes, key=lambda p: (updated[p.note.rel], p.note.date, p.url), reverse=True)
-        return [FeedEntry(title=site.item(p)["title"], url=p.url, published=p.note.date,
-                          updated=updated[p.note.rel], category=p.note.category,
-                          html=site.outputs[p.note.rel].html.replace(ROOT, base)) for p in newest[:FEED_SIZE]]
+        return sorted(notes, key=lambda p: (updated[p.note.rel], p.note.date, p.url), reverse=True)[:FEED_SIZE]
 
     def feed(rel: str, title: str, page_rel: str, notes: tuple[PlannedNote, ...] | list[PlannedNote]) -> None:
-        chosen = entries(notes)
+        shown = newest(notes)
+        chosen = [feed_entry(site, p, base) for p in shown]
         key = input_key(site.fingerprint, rel, title, page_rel, chosen)
-        site.files[rel] = Lazy(key, lambda: atom_feed(title=title, subtitle=cfg.description, author=cfg.author,
-                                                       language=site.language.code,
-                                                       base_url=cfg.base_url, feed_rel=rel, page_rel=page_rel,
-                                                       entries=chosen))
+
+        def make() -> bytes:
+            data = atom_feed(title=title, subtitle=cfg.description, author=cfg.author, language=site.language.code,
+                             base_url=cfg.base_url, feed_rel=rel, page_rel=page_rel, entries=chosen)
+            ranges = entry_ranges(data)
+            fragments = tuple(Fragment(p.note.rel, FEED_ENTRY, start, end) for p, (start, end) in zip(shown, ranges))
+            site.recipes[rel] = Recipe(hashlib.sha1(data).hexdigest(), "", fragments if len(ranges) == len(shown) else None)
+            return data
+
+        site.files[rel] = Lazy(key, make, recorded=True)
 
     feed("feed.xml", cfg.title, "", site.plan.notes)
     for group in [*site.plan.categories, *site.plan.tags]:

@@ -90,8 +90,11 @@ def _digest(data: bytes) -> str:
 class SiteWriter:
     """Collect a site's files, write the changed ones beside OUT, then move them in."""
 
-    def __init__(self, out: Path, manifest_path: Path | None = None) -> None:
+    def __init__(self, out: Path, manifest_path: Path | None = None, *, partial: bool = False) -> None:
         self.out = out
+        self.partial = partial
+        """Only some files are written (a quick build): the others stay, and only `remove`d ones go."""
+        self.removed: set[str] = set()
         self.pending = _beside(out, PENDING_TAG)
         self.manifest_path = manifest_path
         self.manifest: dict[str, list[object]] = {}
@@ -201,6 +204,15 @@ class SiteWriter:
             self._pool.shutdown()
             self._pool = None
 
+    def live_matches(self, rel: str, digest: str) -> bool:
+        """The live file `rel` is, by the manifest, the one whose hash is `digest`."""
+        return self.recorded_digest(rel) == digest and self._same_as_before(rel, self.target(rel), None)
+
+    def recorded_digest(self, rel: str) -> str | None:
+        """The hash the manifest has for the live file `rel`."""
+        known = self.manifest.get(rel)
+        return str(known[2]) if known is not None else None
+
     def keep(self, rel: str) -> bool:
         """Keep the live file as the last build wrote it; False (write it instead) if it changed."""
         if self._same_as_before(rel, self.target(rel), None):
@@ -209,14 +221,22 @@ class SiteWriter:
             return True
         return False
 
+    def remove(self, rel: str) -> None:
+        """Delete the live file `rel` when the build commits (partial builds only)."""
+        assert self.partial
+        self.removed.add(safe_relpath(rel))
+
     def copy(self, rel: str, source: Path) -> bool:
         return self.write(rel, source.read_bytes())
 
     def commit(self, *, drafts: bool, info: dict[str, object]) -> int:
         """Swap or journal the new site in (see the module docstring). Returns deletions."""
         self._finish_staging()
-        live = set(self.manifest) if self.manifest else walk_files(self.out)
-        deletes = sorted(rel for rel in live if rel not in self.written and rel not in (MARKER, DRAFT_MARKER))
+        live = set(self.manifest) if self.manifest or self.partial else walk_files(self.out)
+        if self.partial:
+            deletes = sorted(self.removed - self.written)
+        else:
+            deletes = sorted(rel for rel in live if rel not in self.written and rel not in (MARKER, DRAFT_MARKER))
         (self.pending / MARKER).write_text(json.dumps(info, sort_keys=True) + "\n", encoding="utf-8")
         moves = [*self.moves, MARKER]
         if drafts:
@@ -224,7 +244,7 @@ class SiteWriter:
             moves.append(DRAFT_MARKER)
         else:
             deletes.append(DRAFT_MARKER)
-        if not self.out.exists() or len(self.moves) + len(deletes) > SWAP_FRACTION * max(len(live), 1):
+        if not self.out.exists() or (not self.partial and len(self.moves) + len(deletes) > SWAP_FRACTION * max(len(live), 1)):
             self._swap()
         else:
             atomic_write(self.pending / JOURNAL, json.dumps({"moves": moves, "deletes": deletes}), durable=False)
@@ -257,6 +277,8 @@ class SiteWriter:
     def save_manifest(self) -> None:
         """Record what the site now holds (size, mtime, hash per file) for the next build."""
         files: dict[str, list[object]] = {}
+        if self.partial:
+            files = {rel: known for rel, known in self.manifest.items() if rel not in self.removed}
         moved = set(self.moves)
         for rel in self.written:
             if rel in self._verified and rel not in moved:  # stat'ed by keep() or write() just now
@@ -279,6 +301,11 @@ class SiteWriter:
         if files == self.manifest:
             return
         atomic_write(self.manifest_path, json.dumps({"out": str(self.out), "files": files}), durable=False)
+
+
+def manifest_path(cache: Path, out: Path) -> Path:
+    """Where the writer keeps what it last wrote to `out` (in the notebook's cache folder)."""
+    return cache / f"site-manifest-{hashlib.sha1(str(out).encode()).hexdigest()[:12]}.json"
 
 
 def _exchange(a: Path, b: Path) -> bool:
