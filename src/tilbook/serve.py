@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .errors import TilbookError
-from .notes import CACHE_DIR
+from .notes import CACHE_DIR, cache_dir
 
 EVENTS_PATH = "/__tilbook__/events"
 SCRIPT_PATH = "/__tilbook__/reload.js"
@@ -183,7 +183,7 @@ class Previewer:
         started = time.perf_counter()
         later: list[Callable[[], None]] = []
         try:
-            result = build_site(self.root, self.state.site, drafts=True, later=later)
+            result = build_site(self.root, self.state.site, drafts=True, later=later, changed=changed or None)
         except Exception as exc:  # shown in the overlay; the watcher thread must live on to see the fix
             shown = str(exc) if isinstance(exc, TilbookError) else f"internal error {type(exc).__name__}: {exc}"
             self.echo(f"build failed: {shown}")
@@ -256,4 +256,6 @@ def run_server(root: Path, host: str, port: int, open_browser: bool, echo: Calla
         if server is not None:
             server.server_close()
         shutil.rmtree(site.parent, ignore_errors=True)
+        from .site.state import drop
+        drop(cache_dir(root), site)  # the preview's build state goes with its folder
         echo("stopped")

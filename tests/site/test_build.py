@@ -14,6 +14,7 @@ from tests.site.linkcheck import all_text, broken_links
 from tilbook.errors import BuildError
 from tilbook.importer import import_posts
 from tilbook.notes import load_notebook
+from tilbook.site import state
 from tilbook.site.build import build_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -190,7 +191,10 @@ def test_cache_writes_can_wait_until_after_the_reload(tmp_path: Path) -> None:
     first = build_site(root, tmp_path / "out", workers=1, later=later)
     assert first.changed > 0 and later
     assert not list((root / ".tilbook-cache").glob("page-keys-*")) and not list((root / ".tilbook-cache").glob("render-*"))
+    assert state.last_build(root / ".tilbook-cache", (tmp_path / "out").resolve(), drafts=False) is None
     for save in later:
         save()
+    assert build_site(root, tmp_path / "out", workers=1).up_to_date  # the build state was written later too
+    (root / ".tilbook-cache" / "build-state.sqlite").unlink()
     again = build_site(root, tmp_path / "out", workers=1)
     assert (again.changed, again.cache_hits) == (0, first.notes)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,6 +122,7 @@ def render_all(jobs: list[RenderJob], cache: RenderCache, *, macros: dict[str, s
     if missing:
         threshold = int(os.environ.get("TILBOOK_PARALLEL_THRESHOLD", PARALLEL_THRESHOLD))
         if workers > 1 and len(missing) >= threshold:
+            from concurrent.futures import ProcessPoolExecutor
             chunks = split_for_workers(missing, workers, smallest=8)
             with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                                      initargs=(macros, allow_html)) as pool:

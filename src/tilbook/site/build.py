@@ -20,12 +20,14 @@ from .writer import check_output_folder
 
 def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, strict: bool = False,
                workers: int | None = None, progress: Callable[[str, int, int], None] | None = None,
-               later: list[Callable[[], None]] | None = None) -> BuildResult:
+               later: list[Callable[[], None]] | None = None, changed: list[str] | None = None) -> BuildResult:
     """Build the site of the notebook at `root` into `out` (default `site/` in the notebook).
 
-    With `later`, writing the caches for the next build is left to the caller (append order): the
-    preview server runs them after the browser was told to reload. Skipping them is safe; the
-    next build is only slower. (The preview server keeps no build state: it rebuilds on events.)
+    With `later`, writing the caches and the build state for the next build is left to the
+    caller (append order): the preview server runs them after the browser was told to reload.
+    Skipping them is safe; the next build is only slower. `changed`: the notebook-relative paths
+    that changed since the last build, when the caller knows them (the preview server's file
+    events): then note files are not scanned.
 
     The cyclic garbage collector is paused meanwhile: a build makes hundreds of thousands of
     short-lived acyclic objects, and collection passes over them cost ~10% of the time (measured
@@ -33,25 +35,23 @@ def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, str
     root = root.resolve()
     target = check_output_folder(out if out is not None else root / "site", root, root / NOTES_DIR)
     cache = cache_dir(root)
-    inputs = state.read_inputs(root) if later is None else None
-    recorded = None
+    last = state.last_build(cache, target, drafts=drafts)
+    inputs = state.read_inputs(root, last.notes if last is not None else None, changed)
     full_because = ""
-    if inputs is not None:
-        last = state.last_build(cache, target, drafts=drafts)
-        if last is not None and last.same_extra and last.inputs == inputs.fingerprint:
-            return _unchanged(target, drafts, strict, last.report)
-        if last is not None and last.same_extra and last.others == inputs.others:
-            from .quick import quick_build  # only notes changed: maybe a few of them, in place
-            quick = quick_build(root, target, cache, drafts=drafts, strict=strict, inputs=inputs, last=last)
-            if not isinstance(quick, str):
-                return quick
-            full_because = quick
-        state.forget(cache, target)
-        con = state.connect(cache)
-        try:
-            recorded = records.kept_checks(con, str(target))
-        finally:
-            con.close()
+    if last is not None and last.same_extra and last.inputs == inputs.fingerprint:
+        return _unchanged(target, drafts, strict, last.report)
+    if last is not None and last.same_extra and last.others == inputs.others:
+        from .quick import quick_build  # only notes changed: maybe a few of them, in place
+        quick = quick_build(root, target, cache, drafts=drafts, strict=strict, inputs=inputs, last=last)
+        if not isinstance(quick, str):
+            return quick
+        full_because = quick
+    state.forget(cache, target)
+    con = state.connect(cache)
+    try:
+        recorded = records.kept_checks(con, str(target))
+    finally:
+        con.close()
     from .assemble import assemble_site, note_rows  # the heavy part: markdown, math, templates, workers
     from .context import Lazy
 
@@ -61,17 +61,23 @@ def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, str
         result, site = assemble_site(root, target, drafts=drafts, strict=strict, workers=workers, progress=progress,
                                      later=later, recorded=recorded)
         result.full_because = full_because
-        if inputs is not None:
-            rows = note_rows(site)
-            report = {"notes": result.notes, "pages": result.pages, "notices": result.notices,
-                      "warnings": [[w.path, w.line, w.code, w.message] for w in result.warnings],
-                      "warning_groups": records.warning_groups(rows), "nav": site.nav}
-            pages = [rel for rel, item in site.files.items() if isinstance(item, Lazy) and item.recorded]
-            state.record(cache, target, drafts=drafts, inputs=inputs, extra=[*site.media.values(), *site.looked_up],
-                         report=report, also=lambda con: records.write(con, str(target), rows, site.recipes, pages))
+        rows = note_rows(site)
     finally:
         if collecting:
             gc.enable()
+    report = {"notes": result.notes, "pages": result.pages, "notices": result.notices,
+              "warnings": [[w.path, w.line, w.code, w.message] for w in result.warnings],
+              "warning_groups": records.warning_groups(rows), "nav": site.nav}
+    pages = [rel for rel, item in site.files.items() if isinstance(item, Lazy) and item.recorded]
+
+    def record() -> None:
+        state.record(cache, target, drafts=drafts, inputs=inputs, extra=[*site.media.values(), *site.looked_up],
+                     report=report, also=lambda con: records.write(con, str(target), rows, site.recipes, pages))
+
+    if later is None:
+        record()
+    else:
+        later.append(record)  # after the manifest, which `later` also writes
     return result
 
 

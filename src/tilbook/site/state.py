@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..paths import NOTES_DIR
 from ..version import __version__
 
 STATE_FILE = "build-state.sqlite"
@@ -101,10 +102,22 @@ class Inputs:
                                digest_size=20).hexdigest()
 
 
-def read_inputs(root: Path) -> Inputs:
-    """One scan of what a build reads (see `Inputs`)."""
+def read_inputs(root: Path, last_notes: dict[str, str] | None = None, changed: list[str] | None = None) -> Inputs:
+    """One scan of what a build reads (see `Inputs`). Given the notes of the last build and the
+    notebook-relative paths changed since (all note files), only those notes are looked at."""
     base = str(root)
-    notes = dict(line.rsplit(" ", 1) for line in _tree(os.path.join(base, "notes"), ".md"))
+    prefix = NOTES_DIR + "/"
+    if last_notes is not None and changed is not None and all(
+            rel.startswith(prefix) and rel.endswith(".md") and "/." not in rel for rel in changed):
+        notes = dict(last_notes)
+        for rel in changed:
+            stat = _stat(os.path.join(base, rel))
+            if stat == "-":
+                notes.pop(rel.removeprefix(prefix), None)
+            else:
+                notes[rel.removeprefix(prefix)] = stat
+    else:
+        notes = dict(line.rsplit(" ", 1) for line in _tree(os.path.join(base, NOTES_DIR), ".md"))
     lines = ["config " + _stat(os.path.join(base, "tilbook.toml")),
              "review " + _stat(os.path.join(base, "review", "log.jsonl"))]
     lines += _git_heads(root)
@@ -201,6 +214,19 @@ def record(cache: Path, out: Path, *, drafts: bool, inputs: Inputs, extra: Itera
 def connect(cache: Path) -> sqlite3.Connection:
     """The state file, for reading records (`site/records.py`)."""
     return _connect(cache)
+
+
+def drop(cache: Path, out: Path) -> None:
+    """Forget everything about `out` (the preview server's folder, when it stops)."""
+    if not (cache / STATE_FILE).is_file():
+        return
+    con = _connect(cache)
+    try:
+        with con:
+            for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+                con.execute(f"DELETE FROM {table} WHERE output = ?", (str(out),))
+    finally:
+        con.close()
 
 
 def forget(cache: Path, out: Path) -> None:

@@ -17,8 +17,6 @@ it is complete: new and changed files go to a pending folder beside OUT. Then ei
 """
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import errno
 import fcntl
 import hashlib
@@ -26,11 +24,14 @@ import json
 import os
 import shutil
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING
 from pathlib import Path, PurePosixPath
 
 from ..errors import BuildError
 from ..fsutil import atomic_write
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 MARKER = ".tilbook-site"
 DRAFT_MARKER = ".tilbook-drafts"
@@ -192,6 +193,7 @@ class SiteWriter:
         """Write one pending file on a small thread pool: file creation is most of a cold build's
         write time, and it waits on the disk with the GIL released."""
         if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor  # only builds that write many files
             self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="tilbook-write")
         if len(self._staging) >= 64:  # bounded: at most this many payloads held in memory
             self._staging.popleft().result()
@@ -310,6 +312,8 @@ def manifest_path(cache: Path, out: Path) -> Path:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two folders (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    import ctypes
+    import ctypes.util
     libc_name = ctypes.util.find_library("c")
     renameat2 = getattr(ctypes.CDLL(libc_name, use_errno=True), "renameat2", None) if libc_name else None
     if renameat2 is None:
