@@ -3,7 +3,11 @@ shared tags and the category as boosts.
 
 Each note is a set of terms (binary term frequency: notes are short, and the render cache already
 holds each note's term set for the search index, so no note is tokenised again). A term's weight
-is its inverse document frequency; two notes' similarity is the cosine of their weight vectors.
+is its inverse document frequency; two notes' similarity is the cosine of their weight vectors
+over the specific terms (`kept`: in more than one note and in no more than `COMMON` of them).
+Common words are stop words and unique words match nothing, so neither counts in a note's
+length either: an edit that only adds or drops such words leaves every note's related notes as
+they were (a quick build relies on it, `is_specific`).
 
 To stay fast at 10,000 notes the candidates of a note are found as Elasticsearch's
 more-like-this finds them: through the postings of the note's most specific terms only (the
@@ -42,6 +46,16 @@ CATEGORY_BOOST = 0.05
 MIN_SCORE = 0.02
 
 
+def common_limit(count: int) -> int:
+    """In more notes than this (of `count`), a term is a stop word."""
+    return max(8, min(int(count * COMMON), MAX_POSTINGS))
+
+
+def is_specific(df: int, count: int) -> bool:
+    """Whether a term in `df` of `count` notes is one related notes are scored by."""
+    return 1 < df <= common_limit(count)
+
+
 @dataclass(frozen=True, slots=True)
 class Doc:
     """What related-notes scoring reads of one note."""
@@ -76,11 +90,11 @@ class RelatedIndex:
         self.docs = sorted(docs, key=lambda d: d.key)
         self.position = {doc.key: i for i, doc in enumerate(self.docs)}
         count = len(self.docs)
-        df = Counter(chain.from_iterable(doc.terms for doc in self.docs))
-        self.weight2 = {t: math.log(count / n) ** 2 for t, n in df.items()}
-        """Squared idf of every term (common and unique terms count in a note's length)."""
-        common = max(8, min(int(count * COMMON), MAX_POSTINGS))
+        df = self.df = Counter(chain.from_iterable(doc.terms for doc in self.docs))
+        common = common_limit(count)
         kept = frozenset(t for t, n in df.items() if 1 < n <= common)
+        self.weight2 = {t: math.log(count / df[t]) ** 2 for t in kept}
+        """Squared idf of every specific term."""
         self.kept = kept
         self.rank = {t: i for i, t in enumerate(sorted(kept, key=lambda t: (df[t], t)))}
         """Kept terms, most specific first (fewest notes, then the term)."""
@@ -89,7 +103,7 @@ class RelatedIndex:
             for term in doc.terms & kept:
                 self.postings[term].append(i)
         weight = self.weight2.__getitem__
-        self.norm = [math.sqrt(sum(map(weight, doc.terms))) or 1.0 for doc in self.docs]
+        self.norm = [math.sqrt(sum(map(weight, doc.terms & kept))) or 1.0 for doc in self.docs]
         by_tag: dict[str, list[int]] = {}
         for i, doc in enumerate(self.docs):
             for tag in doc.tags:

@@ -82,7 +82,7 @@ def test_quick_builds_in_a_row_and_a_full_one_after_them_stay_right(tmp_path: Pa
 
 @pytest.mark.parametrize("edit, because", [
     ("tags", "front matter or title changed"),
-    ("new words", "what related notes are scored from changed"),
+    ("a word another note has", "gained or lost words that related notes are scored by"),
     ("new link", "links or images changed"),
     ("own template", "excerpt changed and the notebook has its own templates"),
     ("hand-edited page", "is not the file the last build recorded"),
@@ -99,8 +99,10 @@ def test_a_quick_build_gives_way_to_a_full_one_and_says_why(edit: str, because: 
     text = note.read_text(encoding="utf-8")
     if edit == "tags":
         note.write_text(text.replace("tags: [t0]", "tags: [t0, 새태그]"), encoding="utf-8")
-    elif edit == "new words":
-        append(note, "\n완전히 새로운 낱말들.\n")
+    elif edit == "a word another note has":
+        append(root / "notes/2024/2024-02-02-n1.md", "\n사과나무 열매.\n")  # words no other note has: quick
+        assert build_site(root, out, workers=1).quick
+        append(note, "\n사과나무.\n")  # now in two notes: it makes them related
     elif edit == "new link":
         append(note, "\n[노트](2024-02-02-n1.md) 그리고.\n")
     elif edit == "own template":  # its excerpt (the text after its title) changes

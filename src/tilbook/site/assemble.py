@@ -28,7 +28,7 @@ from .pages import theme_fingerprint
 from ..pipeline import prepare
 from .steps import INDEX_CACHE_VERSION, STEPS, add_feeds, add_search_index
 from .writer import SiteWriter, manifest_path
-from .connected import doc_hash
+from .connected import scored_terms
 from .records import NoteRow, note_meta
 
 
@@ -133,7 +133,7 @@ def note_rows(site: Site) -> dict[str, NoteRow]:
         output = site.outputs[note.rel]
         rows[note.rel] = NoteRow(meta, (planned.url, planned.anchor), output.item, output.key, site.note_records[note.rel],
                                  answers.get(note.rel, {}),
-                                 doc_hash(note, output),
+                                 scored_terms(output),
                                  site.index_docs.get(planned.url), site.note_pages.get(note.rel), order[note.rel])
     return rows
 

@@ -72,7 +72,8 @@ def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, str
 
     def record() -> None:
         state.record(cache, target, drafts=drafts, inputs=inputs, extra=[*site.media.values(), *site.looked_up],
-                     report=report, also=lambda con: records.write(con, str(target), rows, site.recipes, pages))
+                     report=report,
+                     also=lambda con: records.write(con, str(target), rows, site.recipes, pages, site.connections.df))
 
     if later is None:
         record()

@@ -18,13 +18,13 @@ from ..links import NoteIndex, placeholder_target, split_target
 from ..model import Note, Notebook
 from ..notes import cache_dir
 from ..plan import PlannedNote, SitePlan
-from ..related import Doc, Related, RelatedIndex, note_doc
+from ..related import Doc, Related, RelatedIndex, is_specific, note_doc
 from ..render.markdown import Rendered, heading_slug
 from .lookups import Lookups
 from ..tokens import terms
 
 RELATED_CACHE = "related.pickle"
-RELATED_CACHE_VERSION = 2
+RELATED_CACHE_VERSION = 3  # 3: lengths over specific terms only; the document frequencies too
 Warn = Callable[[str, int | None, str, str], None]
 
 
@@ -53,6 +53,9 @@ class Connections:
         """Note → the notes it links to (in the order of its links)."""
         self.unpublished = _unpublished(language)
         self._related: dict[str, list[Related]] | None = None
+        self.df: dict[str, int] = {}
+        """In how many notes each term is, as related notes count them (a quick build checks an
+        edit's words against it)."""
         self.hidden: dict[str, list[str]] = {}
         """Note → names of drafts it links with no shown text (kept out of its derived title too)."""
 
@@ -124,7 +127,7 @@ class Connections:
     def related(self, outputs: dict[str, Any]) -> dict[str, list[Related]]:
         """Related notes of every planned note (computed once per build, cached by input)."""
         if self._related is None:
-            self._related = _cached_related(self.notebook, self.plan.notes, outputs)
+            self._related, self.df = _cached_related(self.notebook, self.plan.notes, outputs)
         return self._related
 
     def page_notes(self, planned: PlannedNote, outputs: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -162,13 +165,31 @@ def scored_inputs(note: Note, output: Any) -> bytes:
     return head + (output.text_terms or output.text).encode("utf-8", "surrogatepass")
 
 
-def doc_hash(note: Note, output: Any) -> str:
-    """Hash of `scored_inputs`: a quick build re-makes a note only while it stays the same."""
-    return hashlib.blake2b(scored_inputs(note, output), digest_size=16).hexdigest()
+def scored_terms(output: Any) -> str:
+    """The terms of a note's text that related notes score, sorted, "\n"-joined (its title's
+    terms count too: `related.note_doc`)."""
+    return output.text_terms or "\n".join(sorted(terms(output.text)))
+
+
+def related_unchanged(title: str, before: str, after: str, df: dict[str, int], count: int) -> bool:
+    """Whether a note whose scored terms went from `before` to `after` (its title and the other
+    notes as they were) leaves every note's related notes as they were: only when no term that
+    came or went is specific, before or after (`related.is_specific`). `df` is updated."""
+    old, new = set(before.split("\n")) - {""}, set(after.split("\n")) - {""}
+    moved = (old ^ new) - terms(title)
+    counts = {t: (df.get(t, 0), df.get(t, 0) + (1 if t in new else -1)) for t in moved}
+    if any(is_specific(a, count) or is_specific(b, count) for a, b in counts.values()):
+        return False
+    for term, (_, now) in counts.items():
+        if now > 0:
+            df[term] = now
+        else:
+            df.pop(term, None)
+    return True
 
 
 def _cached_related(notebook: Notebook, planned: list[PlannedNote], outputs: dict[str, Any]
-                    ) -> dict[str, list[Related]]:
+                    ) -> tuple[dict[str, list[Related]], dict[str, int]]:
     """Related notes of the planned notes, reused from the last build when nothing they are
     scored from changed: each note's path, search terms (or text), title, tags, category and
     date. An edit that keeps a note's terms (punctuation, code, a blank line, words moved)
@@ -179,11 +200,12 @@ def _cached_related(notebook: Notebook, planned: list[PlannedNote], outputs: dic
         digest.update(scored_inputs(p.note, outputs[p.note.rel]))
     key = digest.hexdigest()
     cached = cachefiles.load(path)
-    if isinstance(cached, tuple) and len(cached) == 3 and cached[0] == RELATED_CACHE_VERSION and cached[1] == key:
-        return cached[2]  # type: ignore[no-any-return]
-    found = RelatedIndex(_doc(p.note, outputs[p.note.rel]) for p in planned).all_related()
+    if isinstance(cached, tuple) and len(cached) == 4 and cached[0] == RELATED_CACHE_VERSION and cached[1] == key:
+        return cached[2], cached[3]
+    index = RelatedIndex(_doc(p.note, outputs[p.note.rel]) for p in planned)
+    found, df = index.all_related(), dict(index.df)
     try:
-        cachefiles.save(path, (RELATED_CACHE_VERSION, key, found))
+        cachefiles.save(path, (RELATED_CACHE_VERSION, key, found, df))
     except OSError:
         pass
-    return found
+    return found, df

@@ -33,7 +33,7 @@ from ..render.cache import RenderJob, _rendered_with_terms, job_key, settings_ke
 from ..render.markdown import Renderer
 from ..version import __version__
 from . import records, state
-from .connected import doc_hash, page_parts
+from .connected import page_parts, related_unchanged, scored_terms
 from .context import ROOT, NoteOutput, Site, _list_entry
 from .feeds import entry_bytes
 from .lookups import NeedFullBuild, RecordedLookups
@@ -70,6 +70,8 @@ class _Quick:
     def __init__(self, root: Path, target: Path, cache: Path, con: Any, drafts: bool, last: state.LastBuild) -> None:
         self.root, self.target, self.cache, self.con, self.drafts, self.last = root, target, cache, con, drafts, last
         self.output = str(target)
+        self.df: dict[str, int] | None = None
+        """Related notes' document frequencies, once an edit's words need them."""
 
     def build(self, edited: list[str], inputs: state.Inputs, strict: bool, started: float) -> BuildResult:
         rows = records.rows_of(self.con, self.output, edited)
@@ -100,6 +102,7 @@ class _Quick:
             for rel in shown:
                 row, output = rows[rel], outputs[rel]
                 new_rows[rel] = row._replace(item=output.item, key=output.key, record=site.note_records[rel],
+                                             terms=scored_terms(output),
                                              answers=self.lookups.asked_by[rel],
                                              search=self.search_entries.get(rel, row.search))
             warnings = _warnings(self.last.report, new_rows)
@@ -119,6 +122,8 @@ class _Quick:
 
         def also(con: Any) -> None:
             records.replace_rows(con, self.output, new_rows)
+            if self.df is not None:
+                records.save_df(con, self.output, self.df)
             records.replace_recipes(con, self.output, recipes)
             records.mark_rewritten(con, self.output, files)
 
@@ -160,8 +165,12 @@ class _Quick:
             assert old is not None and row.item is not None
             if (record.media, record.looked_up, record.links_out) != (old.media, old.looked_up, old.links_out):
                 raise NeedFullBuild(f"{rel}: its links or images changed")
-            if doc_hash(note, output) != row.doc:
-                raise NeedFullBuild(f"{rel}: what related notes are scored from changed")
+            scored = scored_terms(output)
+            if scored != row.terms:
+                if self.df is None:
+                    self.df = records.load_df(self.con, self.output)
+                if not related_unchanged(note.title, row.terms, scored, self.df, int(self.last.report["notes"])):
+                    raise NeedFullBuild(f"{rel}: it gained or lost words that related notes are scored by")
             if _without_excerpt(output.item) != _without_excerpt(row.item):
                 raise NeedFullBuild(f"{rel}: what lists show of it changed")
             if output.item["excerpt"] != row.item["excerpt"] and _own_templates(self.root):

@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS recipes(output TEXT NOT NULL, page TEXT NOT NULL, rec
 CREATE TABLE IF NOT EXISTS shown_on(output TEXT NOT NULL, rel TEXT NOT NULL, page TEXT NOT NULL,
     PRIMARY KEY(output, rel, page));
 CREATE TABLE IF NOT EXISTS rewritten(output TEXT NOT NULL, page TEXT NOT NULL, PRIMARY KEY(output, page));
+CREATE TABLE IF NOT EXISTS related_df(output TEXT PRIMARY KEY, df BLOB NOT NULL);
 """
 
 
@@ -88,8 +89,8 @@ class NoteRow(NamedTuple):
     key: str
     record: NoteRecord | None
     answers: dict[tuple[str, str], Any]
-    doc: str
-    """Hash of what related notes are scored from."""
+    terms: str
+    """The terms of its text related notes score (`connected.scored_terms`)."""
     search: tuple[str, str, str] | None
     """The search index's entry: (fingerprint, document id, terms)."""
     neighbours: tuple[str | None, str | None, tuple[str, ...], tuple[str, ...]] | None
@@ -158,10 +159,12 @@ def _blob(value: object) -> bytes:
 
 
 def write(con: sqlite3.Connection, output: str, rows: dict[str, NoteRow], recipes: dict[str, Recipe],
-          pages: Iterable[str]) -> None:
+          pages: Iterable[str], df: dict[str, int]) -> None:
     """Record this build's note rows (all notes: unchanged rows are not rewritten) and the recipes
-    of the pages it made; drop the recipes of pages the site no longer has (`pages`: all it has)."""
+    of the pages it made; drop the recipes of pages the site no longer has (`pages`: all it has);
+    and the document frequencies of related notes' terms."""
     con.executescript(SCHEMA)
+    save_df(con, output, df)
     stored = dict(con.execute("SELECT rel, digest FROM note_rows WHERE output = ?", (output,)))
     changed = []
     for rel, row in rows.items():
@@ -206,6 +209,15 @@ def kept_checks(con: sqlite3.Connection, output: str) -> tuple[dict[str, str], s
     digests = {page: pickle.loads(blob).digest
                for page, blob in con.execute("SELECT page, recipe FROM recipes WHERE output = ?", (output,))}
     return digests, {page for (page,) in con.execute("SELECT page FROM rewritten WHERE output = ?", (output,))}
+
+
+def save_df(con: sqlite3.Connection, output: str, df: dict[str, int]) -> None:
+    con.execute("INSERT OR REPLACE INTO related_df VALUES (?, ?)", (output, _blob(df)))
+
+
+def load_df(con: sqlite3.Connection, output: str) -> dict[str, int]:
+    got = con.execute("SELECT df FROM related_df WHERE output = ?", (output,)).fetchone()
+    return pickle.loads(got[0]) if got is not None else {}
 
 
 def rows_of(con: sqlite3.Connection, output: str, rels: Iterable[str]) -> dict[str, NoteRow]:
