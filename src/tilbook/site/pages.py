@@ -7,8 +7,11 @@ from pathlib import Path
 
 import jinja2
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
 from ..errors import TemplateError
+from ..paths import cache_dir
+from ..version import __version__
 from .i18n import LOCALE_DIR, Language
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
@@ -19,6 +22,26 @@ def template_folders(notebook_root: Path) -> list[Path]:
     return ([override] if override.is_dir() else []) + [THEME / "templates"]
 
 
+class _CompiledTemplates(FileSystemBytecodeCache):
+    """Compiled templates in the notebook's cache folder: a build that renders one page (a quick
+    build) does not compile the theme again. A folder it cannot write only costs the compile."""
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _compiled_templates(notebook_root: Path) -> _CompiledTemplates | None:
+    folder = cache_dir(notebook_root) / f"templates-{__version__}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _CompiledTemplates(str(folder))
+
+
 def make_environment(notebook_root: Path, language: Language | None = None) -> Environment:
     """The theme's templates in the notebook's language: `_()`/`{% trans %}` from its message
     catalog (Jinja's i18n extension), `lang` for `<html lang>`, `day` for dates."""
@@ -26,7 +49,7 @@ def make_environment(notebook_root: Path, language: Language | None = None) -> E
     loader = ChoiceLoader([FileSystemLoader(str(folder)) for folder in template_folders(notebook_root)])
     env = Environment(loader=loader, autoescape=select_autoescape(["html", "xml"], default=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      extensions=["jinja2.ext.i18n"])
+                      extensions=["jinja2.ext.i18n"], bytecode_cache=_compiled_templates(notebook_root))
     env.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
     env.globals["lang"] = language.code
     env.filters["day"] = language.day

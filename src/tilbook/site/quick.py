@@ -19,6 +19,8 @@ kill leaves the next build a full one.
 from __future__ import annotations
 
 import os
+import pickle
+import sqlite3
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -58,10 +60,13 @@ def quick_build(root: Path, target: Path, cache: Path, *, drafts: bool, strict: 
     started = time.perf_counter()
     con = state.connect(cache)
     try:
+        con.executescript(records.SCHEMA)
         quick = _Quick(root, target, cache, con, drafts, last)
         return quick.build(edited, inputs, strict, started)
     except NeedFullBuild as why:
         return str(why)
+    except (sqlite3.Error, pickle.UnpicklingError) as error:
+        return f"the build state could not be read ({error})"
     finally:
         con.close()
 

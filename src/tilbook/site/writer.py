@@ -27,6 +27,7 @@ from collections import deque
 from typing import TYPE_CHECKING
 from pathlib import Path, PurePosixPath
 
+from .. import cachefiles
 from ..errors import BuildError
 from ..fsutil import atomic_write
 
@@ -144,11 +145,10 @@ class SiteWriter:
         """What the last build wrote (size, mtime, hash per file), if OUT still matches it."""
         if self.manifest_path is None or not (self.out / MARKER).is_file():
             return {}
-        try:
-            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-            return data["files"] if data.get("out") == str(self.out) else {}
-        except (OSError, ValueError, KeyError):
+        data = cachefiles.load(self.manifest_path)
+        if not isinstance(data, dict) or data.get("out") != str(self.out) or not isinstance(data.get("files"), dict):
             return {}
+        return data["files"]  # type: ignore[no-any-return]
 
     def _same_as_before(self, rel: str, path: str, digest: str | None) -> bool:
         known = self.manifest.get(rel)
@@ -302,12 +302,12 @@ class SiteWriter:
         assert self.manifest_path is not None
         if files == self.manifest:
             return
-        atomic_write(self.manifest_path, json.dumps({"out": str(self.out), "files": files}), durable=False)
+        cachefiles.save(self.manifest_path, {"out": str(self.out), "files": files})
 
 
 def manifest_path(cache: Path, out: Path) -> Path:
     """Where the writer keeps what it last wrote to `out` (in the notebook's cache folder)."""
-    return cache / f"site-manifest-{hashlib.sha1(str(out).encode()).hexdigest()[:12]}.json"
+    return cache / f"site-manifest-{hashlib.sha1(str(out).encode()).hexdigest()[:12]}.pickle"
 
 
 def _exchange(a: Path, b: Path) -> bool:
