@@ -6,7 +6,8 @@
 # Peers go into a bench-only virtual environment ($R/venv, default /tmp/tilbook-peers) with
 # ../shared/bench/setup_sites.sh; tilbook imports the same corpus (`digest` flavor, the same
 # entries) into a notebook. Cold: caches and outputs removed before every run. Incremental:
-# one real edit of one note before every run; no-op: tilbook again with nothing changed (the
+# one real edit of one note before every run (a blank line for all three, and for tilbook also a
+# sentence of words, which changes the note's page, digest and search terms); no-op: tilbook again with nothing changed (the
 # issue's targets are ratios to Hugo's cold build of the same run). JSON and text go to bench/results/.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -41,6 +42,8 @@ for N in "$@"; do
   hfile=$(ls "$h"/content/posts/00042-*.md); pfile=$(ls "$p"/content/00042-*.md)
   hyperfine --runs "$RUNS" --export-json "$OUT/incr-$N.json" \
     -n "tilbook-$N-edit1" --prepare "echo >> $tnote" "cd $nb && $TIL build" \
+    -n "tilbook-$N-edit-sentence" --prepare "echo 'Today I learned that socket timeouts apply per call, 텐서 함수.' >> $tnote" \
+      "cd $nb && $TIL build" \
     -n "hugo-$N-edit1" --prepare "echo >> $hfile" "cd $h && $HUGO --quiet -d out" \
     -n "pelican-$N-edit1" --prepare "echo >> $pfile" "cd $p && $R/venv/bin/pelican -q -s cachedconf.py -o out content" \
     | tee "$OUT/incr-$N.txt"

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Edit-to-reload time of the preview server (run by hand):
 
-    .venv/bin/python bench/bench_serve.py 1000 [--edits 15]
+    .venv/bin/python bench/bench_serve.py 1000 [--edits 15] [--notebook NB] [--json OUT]
 
 Imports the `digest` corpus of ../shared/bench/make_corpus.py into a fresh notebook, starts
 `tilbook serve` on a free loopback port, listens to its reload stream like an open browser tab,
 then appends a line to one note and measures the time from the file write until the reload event
 has arrived and the note's page serves the new line. Prints the median and the spread, and
 whether the slowest edit stayed within --limit seconds (2 s: the figure tests/serve once asserted
-by wall clock; the tests now check only that the reload happens, timing lives here).
+by wall clock; the tests now check only that the reload happens, timing lives here). --notebook
+serves an existing notebook of that many notes instead (its note gets the edits); --json writes
+the figures (bench/bench_targets.sh uses both).
 """
 from __future__ import annotations
 
@@ -56,11 +58,13 @@ def main() -> None:
     parser.add_argument("notes", type=int)
     parser.add_argument("--edits", type=int, default=15)
     parser.add_argument("--limit", type=float, default=2.0, help="seconds an edit may take to reach the page")
+    parser.add_argument("--notebook", type=Path, help="an existing notebook to serve (instead of importing one)")
+    parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="tilbook-bench-serve-"))
     server = None
     try:
-        nb, _ = imported_notebook(args.notes, work)
+        nb = args.notebook.resolve() if args.notebook else imported_notebook(args.notes, work)[0]
         listed = [json.loads(line) for line in subprocess.run([TILBOOK, "list", "--json"], cwd=nb, check=True,
                                                                capture_output=True, text=True).stdout.splitlines()]
         entry = listed[len(listed) // 2]
@@ -106,6 +110,11 @@ def main() -> None:
               + (f"; rebuild inside the server median {statistics.median(rebuilds) * 1000:.0f} ms" if rebuilds else ""))
         verdict = "met" if max(times) <= args.limit else "MISSED"
         print(f"limit {args.limit:.1f} s per edit: {verdict} (slowest {max(times):.2f} s)")
+        if args.json:
+            args.json.write_text(json.dumps({"notes": args.notes, "edits": args.edits, "median_ms": statistics.median(times) * 1000,
+                                             "min_ms": min(times) * 1000, "max_ms": max(times) * 1000,
+                                             "rebuild_median_ms": statistics.median(rebuilds) * 1000 if rebuilds else None},
+                                            indent=2) + "\n", encoding="utf-8")
     finally:
         if server is not None:
             server.terminate()
