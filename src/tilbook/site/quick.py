@@ -75,6 +75,7 @@ class _Quick:
     def __init__(self, root: Path, target: Path, cache: Path, con: Any, drafts: bool, last: state.LastBuild) -> None:
         self.root, self.target, self.cache, self.con, self.drafts, self.last = root, target, cache, con, drafts, last
         self.output = str(target)
+        self.memos: dict[str, tuple[dict[Any, Any], dict[Any, Any]]] = {}
         self.df: dict[str, int] | None = None
         """Related notes' document frequencies, once an edit's words need them."""
 
@@ -107,7 +108,7 @@ class _Quick:
             for rel in shown:
                 row, output = rows[rel], outputs[rel]
                 new_rows[rel] = row._replace(item=output.item, key=output.key, record=site.note_records[rel],
-                                             terms=scored_terms(output),
+                                             terms=scored_terms(output), memo=self.memos[rel],
                                              answers=self.lookups.asked_by[rel],
                                              search=self.search_entries.get(rel, row.search))
             warnings = _warnings(self.last.report, new_rows)
@@ -160,7 +161,10 @@ class _Quick:
             url, anchor = row.page  # type: ignore[misc]
             note = notes[rel]
             job = RenderJob(job_key(note.digest_hash, anchor), note.body, anchor)
+            renderer._code_cache, renderer._math_cache = dict(row.memo[0]), dict(row.memo[1])
             rendered, text_terms = _rendered_with_terms(renderer, job)
+            self.memos[rel] = tuple({key: value for key, value in cache.items() if key[0] in note.body}  # type: ignore[assignment]
+                                    for cache in (renderer._code_cache, renderer._math_cache))
             try:
                 site.add_note(PlannedNote(note, url, anchor), rendered, settings + job.key, text_terms)
             except NeedFullBuild as new:

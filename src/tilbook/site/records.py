@@ -97,6 +97,9 @@ class NoteRow(NamedTuple):
     """Its page's previous and next note, the notes it is linked from and its related notes, as shown."""
     order: int
     """Its place in the build's notes (oldest first), -1 without a page: warnings come in this order."""
+    memo: tuple[dict[Any, Any], dict[Any, Any]] = ({}, {})
+    """Its code blocks and formulas as the last quick build rendered them (the renderer's caches),
+    so saving the same note again does not start Pygments' lexers or KaTeX."""
 
 
 def sha1(data: bytes) -> str:
