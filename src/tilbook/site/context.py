@@ -18,7 +18,7 @@ from markupsafe import Markup
 from ..version import __version__
 from ..config import Config
 from ..model import Notebook
-from ..notes import CACHE_DIR, NOTES_DIR
+from ..notes import CACHE_DIR, NOTES_DIR, cache_dir
 from ..render.markdown import Rendered
 from ..render.math import text_with_mathml, text_with_plain_math
 from ..reviewlog import REVIEW_DIR
@@ -110,7 +110,7 @@ class Site:
         self.config = notebook.config
         self.plan = plan
         self.drafts = drafts
-        self.language = Language.of(self.config.language)
+        self.language = Language.of(self.config.language, cache=cache_dir(notebook.root))
         self.env = make_environment(notebook.root, self.language)
         self.outputs: dict[str, NoteOutput] = {}
         self.media: dict[str, Path] = {}
@@ -138,7 +138,7 @@ class Site:
         (a quick build, `site/quick.py`): no notebook, no plan; every other note is a record."""
         site = cls.__new__(cls)
         site.config, site.drafts, site.nav, site.root = config, drafts, nav, root.resolve()
-        site.language = Language.of(config.language)
+        site.language = Language.of(config.language, cache=cache_dir(root))
         site.env = make_environment(root, site.language)
         site.outputs, site.media, site.looked_up, site.warnings, site.files = {}, {}, set(), [], {}
         site.fingerprint, site.sitemap_urls, site.entries = "", [], {}
@@ -358,7 +358,7 @@ class _Items(dict[str, dict[str, Any]]):
 
 def _list_entry(item: dict[str, Any], excerpts: bool, draft_label: str = "draft") -> str:
     """One note of a list page (home, category, tag, archive). Written here, not in a template, for
-    the reason given at `steps._digest_section`; the markup is stable: `ol.note-list > li`."""
+    the reason given at `fragments.digest_section`; the markup is stable: `ol.note-list > li`."""
     root = ROOT
     tags = "".join(f'<a class="tag" href="{root}{esc(t["url"])}">#{esc(t["name"])}</a> ' for t in item["tags"])
     draft = f'<span class="draft-badge">{esc(draft_label)}</span>' if item["draft"] else ""

@@ -1,22 +1,24 @@
 """The notebook's language on its site: the theme's labels from Babel message catalogs
 (`theme/locale/<lang>/LC_MESSAGES/messages.po`), dates and month names from Babel's CLDR data.
 
-Catalogs are compiled in memory when a build starts (a few milliseconds), so the `.po` files in
-the repository are the only copy and nothing compiled can go stale. The message ids are the
+Catalogs are compiled when a build starts (a few milliseconds) and kept in the notebook's cache
+under the hash of their text, so the `.po` files in the repository are the only source and
+nothing compiled can go stale. The message ids are the
 English labels: a language without a catalog shows them, and a third language is one new `.po`
 file (see the README)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import DateTimePattern, format_date, parse_pattern
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
+
+from ..fsutil import atomic_write
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "theme" / "locale"
 DOMAIN = "messages"
@@ -39,12 +41,24 @@ def _catalog_language(language: str, locale_dir: Path) -> str | None:
     return None
 
 
-def compile_catalog(po: Path) -> Translations:
-    """A `.po` file as gettext translations, compiled in memory (fuzzy entries left out)."""
-    with po.open("rb") as source:
-        catalog = read_po(source)
+def compile_catalog(po: Path, cache: Path | None = None) -> Translations:
+    """A `.po` file as gettext translations, compiled in memory (fuzzy entries left out). With a
+    `cache` folder, the compiled form is kept there under the hash of the `.po` text, so a build
+    that renders a page or two does not parse catalogs again."""
+    text = po.read_bytes()
+    kept = cache / f"catalog-{hashlib.sha1(text).hexdigest()[:16]}.mo" if cache is not None else None
+    if kept is not None and kept.is_file():
+        with kept.open("rb") as stored:
+            return Translations(stored, domain=DOMAIN)
+    from babel.messages.mofile import write_mo  # parsing and compiling catalogs: only when not cached
+    from babel.messages.pofile import read_po
     compiled = io.BytesIO()
-    write_mo(compiled, catalog)
+    write_mo(compiled, read_po(io.BytesIO(text)))
+    if kept is not None:
+        try:
+            atomic_write(kept, compiled.getvalue(), durable=False)
+        except OSError:
+            pass  # a cache folder that cannot be written only costs the compile
     compiled.seek(0)
     return Translations(compiled, domain=DOMAIN)
 
@@ -64,10 +78,11 @@ class Language:
     day_pattern: DateTimePattern
 
     @classmethod
-    def of(cls, language: str, locale_dir: Path = LOCALE_DIR) -> Language:
+    def of(cls, language: str, locale_dir: Path = LOCALE_DIR, cache: Path | None = None) -> Language:
+        """The language `language` ("ko", "en-GB"…); `cache`: a folder for compiled catalogs."""
         code = language.strip() or "en"
         found = _catalog_language(code, locale_dir)
-        translations = compile_catalog(catalog_path(found, locale_dir)) if found else NullTranslations()
+        translations = compile_catalog(catalog_path(found, locale_dir), cache) if found else NullTranslations()
         try:
             locale = Locale.parse(code.replace("-", "_"))
         except (ValueError, UnknownLocaleError):

@@ -42,7 +42,7 @@ from .lookups import NeedFullBuild, RecordedLookups
 from .records import FEED_ENTRY, Fragment, NoteRow, Recipe
 from .result import BuildResult, BuildWarning
 from .search_index import SearchRecord, patch_documents
-from .steps import _digest_section, feed_entry, note_context
+from .fragments import digest_section, feed_entry, note_context
 from .writer import SiteWriter, manifest_path
 
 MAX_NOTES = 16
@@ -219,7 +219,7 @@ class _Quick:
                 if kind == FEED_ENTRY:
                     made[(rel, kind, root)] = entry_bytes(site.config.base_url, feed_entry(site, planned, base))
                 elif kind.startswith("section:"):
-                    text = _digest_section(site, planned, kind.removeprefix("section:"))
+                    text = digest_section(site, planned, kind.removeprefix("section:"))
                     made[(rel, kind, root)] = text.replace(ROOT, root).encode("utf-8")
                 else:
                     text = _list_entry(site.outputs[rel].item, kind == records.entry_kind(True), draft)

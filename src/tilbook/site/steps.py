@@ -14,9 +14,10 @@ from markupsafe import Markup
 
 from .calendar import learning_calendar
 from .connected import page_parts
-from .context import ROOT, SPLICE, Lazy, Site, esc, input_key
-from .feeds import FEED_SIZE, FeedEntry, absolute, atom_feed, entry_ranges, sitemap
+from .context import ROOT, SPLICE, Lazy, Site, input_key
+from .feeds import FEED_SIZE, absolute, atom_feed, entry_ranges, sitemap
 from .pages import THEME
+from .fragments import digest_section, feed_entry, note_context
 from .records import FEED_ENTRY, Fragment, Recipe, section_kind
 from ..plan import Group, PlannedNote
 
@@ -42,12 +43,6 @@ def _note_pages(site: Site) -> None:
                   context=functools.partial(note_context, output.item, output.html, planned.anchor,
                                             site.item(before) if before else None, site.item(after) if after else None,
                                             connected), spread=True)
-
-
-def note_context(item: dict[str, Any], html: str, anchor: str, before: dict[str, Any] | None,
-                 after: dict[str, Any] | None, connected: dict[str, Any]) -> dict[str, Any]:
-    """What note.html is given."""
-    return {"note": item, "body": Markup(html), "anchor": anchor, "prev": before, "next": after, **connected}
 
 
 LIST_PAGE_NOTES = 150
@@ -172,7 +167,7 @@ def _digests(site: Site) -> None:
         return list(reversed(notes)) if reverse else list(notes)  # the plan keeps (date, file) order
 
     def sections(notes: list[PlannedNote], style: str, root: str) -> list[bytes]:
-        return [_digest_section(site, p, style).replace(ROOT, root).encode("utf-8") for p in notes]
+        return [digest_section(site, p, style).replace(ROOT, root).encode("utf-8") for p in notes]
 
     def add(base: str, title: str, notes: list[PlannedNote], style: str, group: Group | None) -> None:
         pages = digest_pages(base, notes)
@@ -198,23 +193,6 @@ def _digests(site: Site) -> None:
         add(f"digest/{group.slug}/", f"{site.config.title}: {group.name}", ordered(group.notes), "date", group)
 
 
-def _digest_section(site: Site, planned: PlannedNote, style: str) -> str:
-    """One note of a digest page. Written here, not in a template: a digest of 10,000 notes is
-    rebuilt on every edit and a template loop costs ten times as much (override digest.html for the
-    page around the sections; the section markup is stable: `section.digest-note`)."""
-    item = site.item(planned)
-    url = f"{ROOT}{esc(item['url'])}"
-    day = esc(item["day"])
-    if style == "date":
-        heading = f'<h2><a href="{url}">🗓 {day}</a></h2>\n'
-    else:
-        label = esc(f"{item['emoji']} {item['category']}".strip())
-        heading = (f'<h2><a href="{url}">{label}</a></h2>\n'
-                   f'<p class="meta"><time datetime="{item["date"].isoformat()}">{day}</time></p>\n')
-    return (f'<section class="digest-note" id="{esc(planned.anchor)}">\n{heading}'
-            f'<div class="note-body">\n{site.outputs[planned.note.rel].html}</div>\n</section>\n')
-
-
 def _review_days(site: Site) -> set[dt.date]:
     """Days with reviews, for `[review] show_on_site` only: the days, never what was reviewed."""
     from ..reviewlog import review_days
@@ -238,14 +216,6 @@ def _home(site: Site) -> None:
               context=context)
     site.page("search/", "search.html", title="Search", key=(), context=dict)
     site.page("404.html", "404.html", title="Not found", key=(), context=dict)
-
-
-def feed_entry(site: Site, planned: PlannedNote, base: str) -> FeedEntry:
-    """A note as its feeds show it (`base`: the site's absolute URL, ending in /)."""
-    note = planned.note
-    return FeedEntry(title=site.item(planned)["title"], url=planned.url, published=note.date,
-                     updated=site.connections.updated(note) or note.date, category=note.category,
-                     html=site.outputs[note.rel].html.replace(ROOT, base))
 
 
 def add_feeds(site: Site) -> None:
