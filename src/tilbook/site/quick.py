@@ -130,7 +130,7 @@ class _Quick:
             records.replace_rows(con, self.output, new_rows)
             if self.df is not None:
                 records.save_df(con, self.output, self.df)
-            records.replace_recipes(con, self.output, recipes)
+            records.replace_recipes(con, self.output, recipes, same_notes=True)
             records.mark_rewritten(con, self.output, files)
 
         state.record(self.cache, self.target, drafts=self.drafts, inputs=inputs, extra=map(Path, self.last.extra),

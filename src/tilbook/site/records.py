@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS recipes(output TEXT NOT NULL, page TEXT NOT NULL, rec
     PRIMARY KEY(output, page));
 CREATE TABLE IF NOT EXISTS shown_on(output TEXT NOT NULL, rel TEXT NOT NULL, page TEXT NOT NULL,
     PRIMARY KEY(output, rel, page));
+CREATE INDEX IF NOT EXISTS shown_on_page ON shown_on(output, page);
 CREATE TABLE IF NOT EXISTS rewritten(output TEXT NOT NULL, page TEXT NOT NULL, PRIMARY KEY(output, page));
 CREATE TABLE IF NOT EXISTS related_df(output TEXT PRIMARY KEY, df BLOB NOT NULL);
 """
@@ -190,11 +191,16 @@ def mark_rewritten(con: sqlite3.Connection, output: str, pages: Iterable[str]) -
     con.executemany("INSERT OR IGNORE INTO rewritten VALUES (?, ?)", [(output, page) for page in pages])
 
 
-def replace_recipes(con: sqlite3.Connection, output: str, recipes: dict[str, Recipe], gone: Iterable[str] = ()) -> None:
+def replace_recipes(con: sqlite3.Connection, output: str, recipes: dict[str, Recipe], gone: Iterable[str] = (),
+                    *, same_notes: bool = False) -> None:
+    """Record `recipes` (and drop those of the pages `gone`); `same_notes`: each page shows the
+    notes it showed (a quick build moved fragments, not notes), so `shown_on` stays."""
     dropped = [*recipes, *gone]
     con.executemany("DELETE FROM recipes WHERE output = ? AND page = ?", [(output, p) for p in dropped])
-    con.executemany("DELETE FROM shown_on WHERE output = ? AND page = ?", [(output, p) for p in dropped])
     con.executemany("INSERT INTO recipes VALUES (?, ?, ?)", [(output, p, _blob(r)) for p, r in recipes.items()])
+    if same_notes:
+        return
+    con.executemany("DELETE FROM shown_on WHERE output = ? AND page = ?", [(output, p) for p in dropped])
     con.executemany("INSERT OR IGNORE INTO shown_on VALUES (?, ?, ?)",
                     [(output, f.rel, page) for page, r in recipes.items() for f in r.fragments or ()])
 

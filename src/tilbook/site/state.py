@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -30,9 +31,10 @@ STATE_VERSION = 3  # 3: per-note rows and page recipes (site/records.py) beside 
 THEME = Path(__file__).resolve().parent.parent / "theme"
 _SCHEMA = """
 DROP TABLE IF EXISTS builds;
-CREATE TABLE IF NOT EXISTS site_builds(
+DROP TABLE IF EXISTS site_builds;
+CREATE TABLE IF NOT EXISTS last_builds(
     output TEXT PRIMARY KEY, version INTEGER NOT NULL, settings TEXT NOT NULL,
-    inputs TEXT NOT NULL, extra TEXT NOT NULL, marker TEXT NOT NULL, notes TEXT NOT NULL, others TEXT NOT NULL);
+    extra TEXT NOT NULL, marker TEXT NOT NULL, notes BLOB NOT NULL, others TEXT NOT NULL);
 """
 
 
@@ -95,12 +97,6 @@ class Inputs:
     """Hash of the config, templates, static files (the notebook's and the theme's), the review
     log and the git heads."""
 
-    @property
-    def fingerprint(self) -> str:
-        lines = sorted(f"{rel} {stat}" for rel, stat in self.notes.items())
-        return hashlib.blake2b("\n".join([*lines, self.others]).encode("utf-8", "surrogateescape"),
-                               digest_size=20).hexdigest()
-
 
 def read_inputs(root: Path, last_notes: dict[str, str] | None = None, changed: list[str] | None = None) -> Inputs:
     """One scan of what a build reads (see `Inputs`). Given the notes of the last build and the
@@ -161,7 +157,6 @@ def _connect(cache: Path) -> sqlite3.Connection:
 class LastBuild:
     """What the build state says about the last build of an output folder."""
 
-    inputs: str
     notes: dict[str, str]
     """Note stats it was made from (`Inputs.notes`)."""
     others: str
@@ -179,7 +174,7 @@ def last_build(cache: Path, out: Path, *, drafts: bool) -> LastBuild | None:
     try:
         con = sqlite3.connect(f"file:{cache / STATE_FILE}?mode=ro", uri=True, timeout=10)
         try:
-            row = con.execute("SELECT version, settings, inputs, extra, marker, notes, others FROM site_builds "
+            row = con.execute("SELECT version, settings, extra, marker, notes, others FROM last_builds "
                               "WHERE output = ?", (str(out),)).fetchone()
         finally:
             con.close()
@@ -187,19 +182,19 @@ def last_build(cache: Path, out: Path, *, drafts: bool) -> LastBuild | None:
         return None
     if row is None:
         return None
-    version, settings, recorded_inputs, extra, marker, notes, others = row
+    version, settings, extra, marker, notes, others = row
     if version != STATE_VERSION or settings != _settings(drafts) or marker != _stat(str(out / ".tilbook-site")):
         return None
     looked_at = json.loads(extra)
     same = looked_at["hash"] == extra_fingerprint(map(Path, looked_at["names"]))[1]
-    return LastBuild(recorded_inputs, json.loads(notes), others, looked_at["names"], looked_at["report"], same)
+    return LastBuild(pickle.loads(notes), others, looked_at["names"], looked_at["report"], same)
 
 
 def up_to_date(cache: Path, out: Path, *, drafts: bool, inputs: Inputs) -> dict[str, Any] | None:
     """What the last build reported (notes, pages, warnings) when the output folder was built
     from exactly the files there are now; else None."""
     last = last_build(cache, out, drafts=drafts)
-    if last is None or not last.same_extra or last.inputs != inputs.fingerprint:
+    if last is None or not last.same_extra or (last.notes, last.others) != (inputs.notes, inputs.others):
         return None
     return last.report
 
@@ -215,10 +210,11 @@ def record(cache: Path, out: Path, *, drafts: bool, inputs: Inputs, extra: Itera
         with con:
             if also is not None:
                 also(con)
-            con.execute("INSERT OR REPLACE INTO site_builds VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (str(out), STATE_VERSION, _settings(drafts), inputs.fingerprint,
+            con.execute("INSERT OR REPLACE INTO last_builds VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (str(out), STATE_VERSION, _settings(drafts),
                          json.dumps({"names": names, "hash": extra_hash, "report": report}, ensure_ascii=False),
-                         _stat(str(out / ".tilbook-site")), json.dumps(inputs.notes, ensure_ascii=False), inputs.others))
+                         _stat(str(out / ".tilbook-site")), pickle.dumps(inputs.notes, protocol=pickle.HIGHEST_PROTOCOL),
+                         inputs.others))
     finally:
         con.close()
 
@@ -248,6 +244,6 @@ def forget(cache: Path, out: Path) -> None:
     con = _connect(cache)
     try:
         with con:
-            con.execute("DELETE FROM site_builds WHERE output = ?", (str(out),))
+            con.execute("DELETE FROM last_builds WHERE output = ?", (str(out),))
     finally:
         con.close()

@@ -97,6 +97,8 @@ class SiteWriter:
         self.partial = partial
         """Only some files are written (a quick build): the others stay, and only `remove`d ones go."""
         self.removed: set[str] = set()
+        self._staged_as: dict[str, str] = {}
+        """Partial builds: the pending file name of each staged path."""
         self.pending = _beside(out, PENDING_TAG)
         self.manifest_path = manifest_path
         self.manifest: dict[str, list[object]] = {}
@@ -178,11 +180,16 @@ class SiteWriter:
         if self._same_as_before(rel, path, digest) or (rel not in self.manifest and _equal_file(path, payload)):
             self.unchanged += 1
             return False
-        staged = os.path.join(self._pending_str, rel)
-        folder = os.path.dirname(staged)
-        if folder not in self._made:
-            os.makedirs(folder, exist_ok=True)
-            self._made.add(folder)
+        if self.partial:  # a few files: staged flat, named in the journal (no folders to make and remove)
+            name = f"{len(self.moves)}.staged"
+            self._staged_as[rel] = name
+            staged = os.path.join(self._pending_str, name)
+        else:
+            staged = os.path.join(self._pending_str, rel)
+            folder = os.path.dirname(staged)
+            if folder not in self._made:
+                os.makedirs(folder, exist_ok=True)
+                self._made.add(folder)
         self._stage(staged, payload)
         self._digests[rel] = digest
         self.moves.append(rel)
@@ -240,7 +247,8 @@ class SiteWriter:
         else:
             deletes = sorted(rel for rel in live if rel not in self.written and rel not in (MARKER, DRAFT_MARKER))
         (self.pending / MARKER).write_text(json.dumps(info, sort_keys=True) + "\n", encoding="utf-8")
-        moves = [*self.moves, MARKER]
+        moves: list[str | list[str]] = [[self._staged_as[rel], rel] if rel in self._staged_as else rel for rel in self.moves]
+        moves.append(MARKER)
         if drafts:
             (self.pending / DRAFT_MARKER).write_text("This build shows drafts: do not publish it.\n", encoding="utf-8")
             moves.append(DRAFT_MARKER)
@@ -356,8 +364,9 @@ def _apply(out: Path, pending: Path) -> None:
     journal = json.loads((pending / JOURNAL).read_text(encoding="utf-8"))
     out.mkdir(parents=True, exist_ok=True)
     made: set[Path] = set()
-    for rel in journal["moves"]:
-        source = pending.joinpath(*PurePosixPath(rel).parts)
+    for move in journal["moves"]:
+        staged, rel = (move, move) if isinstance(move, str) else move  # [pending name, path] when staged flat
+        source = pending.joinpath(*PurePosixPath(staged).parts)
         if not source.exists():
             continue  # applied before a crash
         target = out.joinpath(*PurePosixPath(rel).parts)
