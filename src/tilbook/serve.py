@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import queue
 import shutil
 import signal
 import socketserver
@@ -166,18 +167,33 @@ def make_server(host: str, port: int, state: PreviewState) -> _Server:
 
 
 class Previewer:
-    """Builds the preview and rebuilds it on every change, reporting one line per rebuild."""
+    """Builds the preview and rebuilds it on every change, reporting one line per rebuild.
+
+    Every build runs on the main thread: the watcher thread only queues what changed. KaTeX's
+    QuickJS runtime takes the stack of the thread that first renders a formula as its own, and
+    refuses ("size exceeded") formulas rendered from another thread's stack afterwards."""
 
     def __init__(self, root: Path, site: Path, echo: Callable[[str], None]) -> None:
         self.root = root
         self.state = PreviewState(site)
         self.echo = echo
-        self.building = threading.Lock()
+        self.changes: queue.Queue[list[str]] = queue.Queue()
+        """Paths the watcher saw change, for the main thread's next rebuild."""
 
     def rebuild(self, changed: list[str]) -> None:
         from .site.build import build_site
-        with self.building:  # the first build (main thread) and the watcher's never overlap
-            self._rebuild(changed, build_site)
+        self._rebuild(changed, build_site)
+
+    def rebuild_queued(self, stop: threading.Event) -> None:
+        """Rebuild on the main thread whenever the watcher queued changes, until `stop`."""
+        while not stop.is_set():
+            try:
+                changed = set(self.changes.get(timeout=0.2))
+            except queue.Empty:
+                continue
+            while not self.changes.empty():  # edits that came meanwhile: one rebuild for all
+                changed.update(self.changes.get_nowait())
+            self.rebuild(sorted(changed))
 
     def _rebuild(self, changed: list[str], build_site: Callable[..., Any]) -> None:
         started = time.perf_counter()
@@ -214,8 +230,7 @@ class Previewer:
 
         for changes in watchfiles.watch(self.root, watch_filter=wanted, debounce=80, step=30,
                                         stop_event=stop, raise_interrupt=False):
-            names = sorted({Path(p).resolve().relative_to(self.root).as_posix() for _, p in changes})
-            self.rebuild(names)
+            self.changes.put(sorted({Path(p).resolve().relative_to(self.root).as_posix() for _, p in changes}))
 
 
 def run_server(root: Path, host: str, port: int, open_browser: bool, echo: Callable[[str], None]) -> None:
@@ -247,10 +262,11 @@ def run_server(root: Path, host: str, port: int, open_browser: bool, echo: Calla
             echo(f"warning: listening on {host}: anyone who can reach this machine can read your drafts")
         if open_browser:
             webbrowser.open(url)
-        server.serve_forever(poll_interval=0.2)
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
+        previewer.rebuild_queued(stop)
     finally:
         stop.set()
-        watcher.join(timeout=5)  # a rebuild in progress finishes before its folder is removed
+        watcher.join(timeout=5)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         if server is not None:

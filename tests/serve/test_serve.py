@@ -31,11 +31,11 @@ def wait_for(check, seconds: float) -> float | None:  # noqa: ANN001
 NOTE = "---\ndate: 2024-05-01\ncategory: CS\ntitle: Live note\n---\nFirst words about sockets.\n"
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]]:
+@pytest.fixture(params=[NOTE])
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]]:
     root = tmp_path / "nb"
     init_notebook(root)
-    write_note(root, "2024/2024-05-01-live.md", NOTE)
+    write_note(root, "2024/2024-05-01-live.md", request.param)
     write_note(root, "2024/2024-05-02-draft.md",
                "---\ndate: 2024-05-02\ncategory: CS\ntitle: Secret plan\ndraft: true\n---\nNot yet.\n")
     port = free_port()
@@ -96,6 +96,27 @@ def test_edit_reaches_the_page_and_open_tabs_reload(server) -> None:  # noqa: AN
     note.write_text(NOTE + "\nSecond words about select().\n", encoding="utf-8")
     next_event(stream, "reload")
     assert "Second words about select()." in get(port, url)[1]
+    conn.close()
+
+
+WITH_MATH = NOTE.replace("title: Live note", "title: Live note on $x^2$") + "\nThe cube $x^3$.\n"
+
+
+@pytest.mark.parametrize("server", [WITH_MATH], indirect=True)
+def test_formulas_edited_while_serving_render_like_the_first_build(server) -> None:  # noqa: ANN001
+    """Shown failing before every build ran on the main thread: KaTeX's runtime belongs to the
+    thread that first rendered a formula (the first build's), and the watcher thread's rebuilds
+    got "size exceeded" for every formula."""
+    proc, port, root = server
+    url = "/2024/05/01/live/"
+    assert "<msup><mi>x</mi><mn>3</mn></msup>" in get(port, url)[1]
+    conn, stream = events(port)
+    note = root / "notes/2024/2024-05-01-live.md"
+    note.write_text(WITH_MATH + "\nThe square $a^2$ and the index $b_3$.\n", encoding="utf-8")
+    next_event(stream, "reload")
+    page = get(port, url)[1]
+    assert "<msup><mi>a</mi><mn>2</mn></msup>" in page and "<msub><mi>b</mi><mn>3</mn></msub>" in page
+    assert "math-error" not in page and "size exceeded" not in page
     conn.close()
 
 

@@ -42,7 +42,13 @@ def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, str
         return _unchanged(target, drafts, strict, last.report)
     if last is not None and last.same_extra and last.others == inputs.others:
         from .quick import quick_build  # only notes changed: maybe a few of them, in place
-        quick = quick_build(root, target, cache, drafts=drafts, strict=strict, inputs=inputs, last=last)
+        collecting = gc.isenabled()
+        gc.disable()  # as below; in the preview server a collection would walk its whole heap
+        try:
+            quick = quick_build(root, target, cache, drafts=drafts, strict=strict, inputs=inputs, last=last)
+        finally:
+            if collecting:
+                gc.enable()
         if not isinstance(quick, str):
             return quick
         full_because = quick
