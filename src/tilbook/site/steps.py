@@ -20,7 +20,7 @@ from .pages import THEME
 from .records import FEED_ENTRY, Fragment, Recipe, section_kind
 from ..plan import Group, PlannedNote
 
-INDEX_CACHE_VERSION = 5
+INDEX_CACHE_VERSION = 6
 """The search index state's format in the build cache."""
 
 
