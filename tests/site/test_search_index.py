@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tests.browser import browser_page, screenshot, static_server
 from tests.site.generated import note
 from tilbook.site import search_index as site_index
-from tilbook.site.search_index import SearchRecord, build_site_index, search_files, update_site_index
+from tilbook.site.search_index import SearchRecord, build_site_index, patch_documents, search_files, update_site_index
 from tilbook.tokens import normalise
 
 
@@ -188,3 +188,17 @@ def test_search_js_shows_and_downloads_what_search_files_says(tmp_path: Path) ->
             expected = [hit["url"] for hit in search_files(files, query, fetched=fetched)]
             assert shown == expected, query
             assert {url.split("search/", 1)[1] for url in downloaded} == fetched, query
+
+
+def test_a_quick_patch_refuses_an_index_of_another_layout() -> None:
+    """A quick build patches the index a full build wrote into the output folder; one written in
+    another layout (an older FORMAT) is left to a full build."""
+    files = build_site_index(RECORDS)
+    state: dict = {}
+    update_site_index(RECORDS, state)
+    edited = replace(RECORDS[0], text=RECORDS[0].text + " 새로운낱말")
+    changes = [(state["docs"][edited.id], edited)]
+    assert patch_documents(changes, len(RECORDS), files.get) is not None
+    meta = files["meta.json"].replace(f'"format":{site_index.FORMAT}'.encode(), f'"format":{site_index.FORMAT - 1}'.encode())
+    older = dict(files, **{"meta.json": meta})
+    assert patch_documents(changes, len(RECORDS), older.get) is None

@@ -436,7 +436,10 @@ def patch_documents(changes: Sequence[tuple[tuple[str, str, str], SearchRecord]]
     (same URL and date), `documents` the index's document count, `read` the current file under
     `search/` (None if absent). Only the terms a note gained or lost and its document chunk are
     touched; the result equals a full build's. Returns the files (None: the file goes) and the
-    notes' new entries; None when a note would get another document id."""
+    notes' new entries; None when a note would get another document id, or when the index on disk
+    is not this layout (`meta.json` from before a FORMAT change)."""
+    if read("meta.json") != _meta(documents):
+        return None
     bits = chunk_bits(documents)
     files = _Files(read)
     shards: dict[str, dict[str, list[str]]] = {}
