@@ -8,8 +8,9 @@ Imports the `digest` corpus of ../shared/bench/make_corpus.py into a fresh noteb
   (median of --repeat runs), for English words, Korean words of 1-4 syllables and a phrase;
 - the whole `tilbook search` command as a process (start-up, freshness check and query);
 - the site's static index: build time, files and bytes; per query the bytes search.js downloads
-  (meta, one term shard per query part, split postings, the chunks of the 10 results it shows)
-  and the time from submitting the search form to the results shown in headless Chromium.
+  (meta, term shards, the postings pages it reads, the chunks of the 10 results it shows)
+  and the time from submitting the search form to the results shown in headless Chromium;
+  then the bytes for every Korean word of 2-5 syllables in the corpus (the largest ones).
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from tilbook.notes import load_notebook
 from tilbook.search import fts
 from tilbook.site.search_index import SearchRecord, build_site_index, search_files
 from tilbook.site.build import build_site
+from tilbook.tokens import is_cjk, runs
 
 QUERIES = ["tensor", "socket", "dec", "텐서", "함수", "오류의", "동작합니다", "개", "\"context manager\"", "텐서 socket"]
 """Words of the corpus: English words and prefixes, Korean words of 1-5 syllables, a phrase, a mix."""
@@ -100,6 +102,11 @@ def main() -> None:
         build_site_index(records)
         print(f"\nsite index: {len(files)} files, {sum(map(len, files.values())) / 1e6:.1f} MB; "
               f"full build {time.perf_counter() - t:.2f} s")
+        words = sorted({run for r in records for run in runs(r.title + " " + r.text) if is_cjk(run) and 2 <= len(run) <= 5})
+        sizes = sorted(((site_bytes(files, word)[0], word) for word in words), reverse=True)
+        print(f"site bytes of the {len(words)} Korean words of 2-5 syllables: largest "
+              + ", ".join(f"{word} {size:,}" for size, word in sizes[:5])
+              + f"; median {statistics.median(size for size, _ in sizes):,.0f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

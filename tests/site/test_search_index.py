@@ -3,21 +3,29 @@ search box in headless Chromium."""
 from __future__ import annotations
 
 import shutil
+import urllib.parse
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.browser import browser_page, screenshot, static_server
+from tests.site.generated import note
 from tilbook.site import search_index as site_index
-from tilbook.site.search_index import SearchRecord, build_site_index, search_files, update_site_index
+from tilbook.site.search_index import SearchRecord, build_site_index, patch_documents, search_files, update_site_index
+from tilbook.tokens import normalise
 
 
 @pytest.fixture(autouse=True, params=["small-index", "large-index"])
 def layout(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Every test runs twice: with the layout of a small notebook, and with the one a large notebook
-    gets (every term's postings in their own file, 10-bit document chunks)."""
+    gets (every term's postings in their own pages, here of one or two documents, so a query reads
+    them in several rounds; 10-bit document chunks)."""
     if request.param == "large-index":
         monkeypatch.setattr(site_index, "SPLIT_POSTINGS", 0)
+        monkeypatch.setattr(site_index, "PAGE_POSTINGS", 1)
         monkeypatch.setattr(site_index, "chunk_bits", lambda documents: 10)
     return str(request.param)
 
@@ -81,11 +89,10 @@ def test_patched_index_equals_a_fresh_one() -> None:
     assert state["docs"].keys() == {r.id for r in after}
 
 
-@pytest.mark.browser
-def test_search_box_in_chromium(tmp_path: Path) -> None:
-    site = tmp_path / "site"
+def search_page(site: Path, files: dict[str, bytes]) -> None:
+    """A page with the search box, the theme's search.js and the index `files` in `site`."""
     (site / "assets").mkdir(parents=True)
-    for rel, data in build_site_index(RECORDS).items():
+    for rel, data in files.items():
         (site / "search" / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / "search" / rel).write_bytes(data)
     shutil.copy(Path(__file__).resolve().parents[2] / "src/tilbook/theme/static/search.js", site / "assets/search.js")
@@ -93,6 +100,44 @@ def test_search_box_in_chromium(tmp_path: Path) -> None:
         '<!doctype html><html><head><meta charset="utf-8"><script src="assets/search.js" defer></script></head><body>'
         '<form class="search" role="search" action="search/" data-search-root=""><input id="search-input" name="q" '
         'type="search"><ol id="search-results" aria-live="polite"></ol></form></body></html>', encoding="utf-8")
+
+
+EDITS = st.lists(st.tuples(st.sampled_from(["add", "edit", "drop"]), st.integers(0, 10_000)), min_size=1, max_size=8)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(EDITS)
+def test_a_patched_index_equals_a_fresh_one_and_finds_the_newest_notes(edits: list[tuple[str, int]]) -> None:
+    """Notes added, edited and removed, one step at a time: each patched index is the fresh one
+    byte for byte (postings pages move when an older note gains or loses a common word), and a
+    query on it shows the newest notes that contain the word."""
+    notes = {number: note(number) for number in range(40)}
+    state: dict = {}
+    update_site_index(list(notes.values()), state)
+    for step, number in edits:
+        if step == "add":
+            notes[40 + number % 60] = note(40 + number % 60)
+        elif step == "drop" and len(notes) > 1:
+            del notes[sorted(notes)[number % len(notes)]]
+        elif step == "edit":
+            edited = notes[sorted(notes)[number % len(notes)]]
+            notes[sorted(notes)[number % len(notes)]] = replace(edited, text=edited.text + " 새로 배운 함수에서 동작합니다.")
+        records = list(notes.values())
+        before = dict(state["files"])
+        patched, changed = update_site_index(records, state)
+        fresh = build_site_index(records)
+        assert patched == fresh
+        assert changed == {rel for rel in set(fresh) | set(before) if fresh.get(rel) != before.get(rel)}
+    ids = {record_id: entry[1] for record_id, entry in state["docs"].items()}
+    newest = sorted(notes.values(), key=lambda r: ids[r.id], reverse=True)
+    for word in ["함수에서", "동작합니다", "객체를"]:
+        assert urls(word, records) == [r.url for r in newest if word in normalise(r.title + "\n" + r.text)][:10]
+
+
+@pytest.mark.browser
+def test_search_box_in_chromium(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    search_page(site, build_site_index(RECORDS))
     with static_server(site, {"Content-Security-Policy": "default-src 'self'"}) as base, browser_page() as page:
         errors: list[str] = []
         # a query word with no shard is a 404 by design (no list of shards to download first)
@@ -121,3 +166,39 @@ def test_terms_found_by_the_render_step_give_the_same_index() -> None:
     from tilbook.tokens import terms
     given = [replace(r, text_terms="\n".join(sorted(terms(r.text)))) for r in RECORDS]
     assert build_site_index(given) == build_site_index(RECORDS)
+
+
+@pytest.mark.browser
+def test_search_js_shows_and_downloads_what_search_files_says(tmp_path: Path) -> None:
+    """search.js and the Python reader agree, query by query, on the notes shown and on every file
+    downloaded, over 200 generated notes (in the large layout, postings pages of one document)."""
+    files = build_site_index([note(number) for number in range(200)])
+    search_page(tmp_path / "site", files)
+    queries = ["동작합니다", "객체에서", "텐서를", "함수", "합니다", "tensor", "dec", "텐서 socket", "프로세스의 kernel",
+               "없는말"]
+    with static_server(tmp_path / "site") as base, browser_page() as page:
+        page.add_init_script("window.fetched = []; const fetchFirst = window.fetch;"
+                             "window.fetch = (url, ...rest) => { window.fetched.push(String(url)); return fetchFirst(url, ...rest); };")
+        for query in queries:
+            page.goto(base + "?q=" + urllib.parse.quote(query))
+            page.wait_for_selector("form.search[data-state=done]")
+            shown = page.eval_on_selector_all("#search-results li a", "els => els.map(e => e.getAttribute('href'))")
+            downloaded = page.evaluate("window.fetched")
+            fetched: set[str] = set()
+            expected = [hit["url"] for hit in search_files(files, query, fetched=fetched)]
+            assert shown == expected, query
+            assert {url.split("search/", 1)[1] for url in downloaded} == fetched, query
+
+
+def test_a_quick_patch_refuses_an_index_of_another_layout() -> None:
+    """A quick build patches the index a full build wrote into the output folder; one written in
+    another layout (an older FORMAT) is left to a full build."""
+    files = build_site_index(RECORDS)
+    state: dict = {}
+    update_site_index(RECORDS, state)
+    edited = replace(RECORDS[0], text=RECORDS[0].text + " 새로운낱말")
+    changes = [(state["docs"][edited.id], edited)]
+    assert patch_documents(changes, len(RECORDS), files.get) is not None
+    meta = files["meta.json"].replace(f'"format":{site_index.FORMAT}'.encode(), f'"format":{site_index.FORMAT - 1}'.encode())
+    older = dict(files, **{"meta.json": meta})
+    assert patch_documents(changes, len(RECORDS), older.get) is None

@@ -1,22 +1,27 @@
 """The site's static search index: sharded by term, built by `tilbook build`, read by search.js.
 
 Layout under `search/`:
-- `meta.json`: format version, document count, id length, and `chunk_bits`: how many bits of a
-  document id's hash pick its chunk, chosen so a chunk holds about DOCS_PER_CHUNK documents.
+- `meta.json`: format version, document count, id length, `chunk_bits`: how many bits of a
+  document id's hash pick its chunk, chosen so a chunk holds about DOCS_PER_CHUNK documents, and
+  `page_postings`: the page size of split postings.
 - `t/<key>.json`: `{term: [doc, …]}` for every term whose shard key is `<key>` (hex code points of
   the term's first character for CJK bigrams, of its first two characters for words), so a query
   downloads one small shard per query part. A term in more than SPLIT_POSTINGS documents is listed
-  as `{term: count}` and its documents are in `p/<hex of term>.json` as one space-separated
-  string, fetched only when a query needs that term.
+  as `{term: count}` and its documents, oldest first, are in pages `p/<hex of term>-<n>.json`
+  (`postings_pages`), each one space-separated string. Results are shown newest first, so a query
+  reads the newest page of each term and goes further back only while it has too few results: a
+  common bigram costs one page, not every document it is in.
 - `d/<key>.json`: `{doc: [url, title, date, category, text]}` for the documents of one chunk
   (`chunk_of`: the top `chunk_bits` bits of the id's hex digits 3-5, in hex).
 A document id is the note's day (3 base-36 digits, so ids sort newest-last and search.js can rank
 by date before downloading any document) and a hash of its URL, so one note's change rewrites only
-its own document chunk and the shards of the terms it gained or lost; files are byte-identical for
-the same notes.
+its own document chunk and the shards of the terms it gained or lost (and, for a split term, its
+pages from the note's one onward; a new note, the newest, only the last page); files are
+byte-identical for the same notes.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -26,16 +31,23 @@ from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequenc
 from dataclasses import dataclass
 from typing import Any
 
-from ..tokens import is_cjk, normalise, runs, terms
+from ..tokens import bigrams, is_cjk, normalise, runs, terms
 
-FORMAT = 3
+FORMAT = 4
 ID_LENGTH = 8
 SPLIT_POSTINGS = 256
 """Terms in more documents than this get their own postings file (common words stay cheap)."""
 SPLIT_TERM_LENGTH = 24
 """Longer terms always stay inline (their hex file name would be too long)."""
-DOCS_PER_CHUNK = 8
+DOCS_PER_CHUNK = 3
 """About this many documents share a chunk file: small downloads, not too many files."""
+PAGE_POSTINGS = 512
+"""A split term's documents are in pages of this many, oldest first; the newest page also takes the
+remainder (PAGE_POSTINGS to twice that), so a new note rewrites only the last page and the
+first page a query reads is never a near-empty one."""
+MAX_CHUNKS = 40
+"""A query stops after this many document chunks (a word whose bigrams are common but which is
+rare itself: many candidates fail the text check)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,18 +111,28 @@ def _hex(text: str) -> str:
     return "".join(f"{ord(c):x}" for c in text)
 
 
-def _postings_rel(term: str) -> str:
-    return f"p/{_hex(term)}.json"
+def postings_pages(documents: int, page: int) -> int:
+    """How many pages hold the documents of a split term in `documents` notes (the same rule is in
+    search.js)."""
+    return max(1, documents // page)
+
+
+def _page_rel(term: str, page: int) -> str:
+    return f"p/{_hex(term)}-{page}.json"
 
 
 def _shard_files(key: str, table: Mapping[str, list[str]]) -> dict[str, bytes]:
-    """The files of one shard: its term table, and a postings file per common term."""
+    """The files of one shard: its term table, and the postings pages of each common term."""
     inline: dict[str, list[str] | int] = {}
     files: dict[str, bytes] = {}
+    size = PAGE_POSTINGS
     for term, docs in table.items():
         if len(docs) > SPLIT_POSTINGS and len(term) <= SPLIT_TERM_LENGTH:
             inline[term] = len(docs)
-            files[_postings_rel(term)] = _dump(" ".join(docs))
+            last = postings_pages(len(docs), size) - 1
+            for page in range(last + 1):
+                listed = docs[page * size:] if page == last else docs[page * size:(page + 1) * size]
+                files[_page_rel(term, page)] = _dump(" ".join(listed))
         else:
             inline[term] = docs
     if inline:
@@ -127,9 +149,11 @@ def _read_shard(files: Mapping[str, bytes], key: str) -> tuple[dict[str, list[st
     used = {f"t/{key}.json"}
     for term, value in json.loads(data).items():
         if isinstance(value, int):
-            rel = _postings_rel(term)
-            used.add(rel)
-            table[term] = json.loads(files[rel]).split(" ")
+            table[term] = []
+            for page in range(postings_pages(value, PAGE_POSTINGS)):
+                rel = _page_rel(term, page)
+                used.add(rel)
+                table[term] += json.loads(files[rel]).split(" ")
         else:
             table[term] = value
     return table, used
@@ -154,7 +178,7 @@ def _dump(data: object) -> bytes:
 
 def _meta(documents: int) -> bytes:
     return _dump({"format": FORMAT, "documents": documents, "id_length": ID_LENGTH,
-                  "chunk_bits": chunk_bits(documents)})
+                  "chunk_bits": chunk_bits(documents), "page_postings": PAGE_POSTINGS})
 
 
 def _entry(record: SearchRecord) -> list[str]:
@@ -288,20 +312,34 @@ def _patch(records: Sequence[SearchRecord], old_docs: dict[str, tuple[str, str, 
     return files, docs, changed
 
 
-def covering_bigrams(part: str) -> list[str]:
-    """Bigrams that together cover a CJK run (every second one, and the last): enough to find the
-    candidates, since each candidate's text is checked for the whole run anyway."""
-    grams = [part[i:i + 2] for i in range(0, len(part) - 1, 2)]
-    if len(part) % 2 == 1 and len(part) > 2:
-        grams.append(part[-2:])
-    return grams
+class _Postings:
+    """What a reader knows of one term's documents: inline ones at once, a split term's page by
+    page from the newest (search.js's `source` has the same fields)."""
+    __slots__ = ("term", "count", "docs", "next", "floor")
+
+    def __init__(self, term: str, value: list[str] | int, page_size: int) -> None:
+        self.term = term
+        self.count = value if isinstance(value, int) else len(value)
+        self.docs: set[str] = set() if isinstance(value, int) else set(value)
+        self.next = postings_pages(value, page_size) - 1 if isinstance(value, int) else -1
+        """The page to read next; -1 when every document is known."""
+        self.floor = ""
+        """Every document of the term from this id on is known ("" once all are)."""
+
+    def read_next(self, load: Callable[[str], Any]) -> None:
+        listed = load(_page_rel(self.term, self.next))
+        page = listed.split(" ") if isinstance(listed, str) and listed else []
+        self.docs.update(page)
+        self.floor = "" if self.next == 0 else (page[0] if page else self.floor)
+        self.next -= 1
 
 
 def search_files(files: Mapping[str, bytes], query: str, limit: int = 10,
                  fetched: set[str] | None = None) -> list[dict[str, str]]:
-    """The query semantics of search.js, in Python (for tests and the benchmark): every query
-    word must match; CJK parts as substrings (2+ characters), words by prefix. `fetched` collects
-    the files search.js downloads for the same query."""
+    """The query semantics of search.js, step for step in Python (for tests and the benchmark):
+    every query word must match; CJK parts as substrings (2+ characters), words by prefix; the
+    `limit` newest matching notes. `fetched` collects the files search.js downloads for the same
+    query."""
     seen = fetched if fetched is not None else set()
 
     def load(rel: str) -> Any:
@@ -311,45 +349,77 @@ def search_files(files: Mapping[str, bytes], query: str, limit: int = 10,
 
     meta = load("meta.json") or {}
     bits = int(meta.get("chunk_bits", 8))
+    page_size = int(meta.get("page_postings", PAGE_POSTINGS))
+    documents = int(meta.get("documents", 0))
     words = [w for w in normalise(query).split() if w]
-
-    def postings(table: dict[str, Any], term: str) -> set[str]:
-        value = table.get(term)
-        if isinstance(value, int):
-            return set((load(_postings_rel(term)) or "").split(" "))
-        return set(value or [])
-
-    candidates: set[str] | None = None
+    # one group per CJK bigram and per other word part: a note must be in every group, and is in a
+    # group when it is in the postings of any of its terms (the words a prefix starts)
+    wanted: list[tuple[str, Callable[[str], bool]]] = []
     for word in words:
         for part in runs(word):
-            if is_cjk(part):
-                if len(part) < 2:
-                    continue
-                docs: set[str] | None = None
-                for gram in covering_bigrams(part):
-                    found = postings(load(f"t/{shard_key(gram)}.json") or {}, gram)
-                    docs = found if docs is None else docs & found
-            else:
-                table = load(f"t/{shard_key(part)}.json") or {}
-                docs = set()
-                for term in table:
-                    if term.startswith(part):
-                        docs |= postings(table, term)
-            candidates = docs if candidates is None else candidates & (docs or set())
-    if not candidates:
+            if not is_cjk(part):
+                wanted.append((shard_key(part), functools.partial(_starts_with, part)))
+            elif len(part) >= 2:  # every bigram: a page each, and the text check fetches fewer chunks
+                wanted += [(shard_key(gram), gram.__eq__) for gram in dict.fromkeys(bigrams(part))]
+    if not wanted:
         return []
-    results = []
-    for doc in sorted(candidates, reverse=True):  # newest first, as search.js
-        entry = (load(f"d/{chunk_of(doc, bits)}.json") or {}).get(doc)
-        if entry is None:
-            continue
-        url, title, date, category, text = entry
-        haystack = normalise(title + "\n" + text)
-        if all(_word_matches(word, haystack) for word in words):
-            results.append({"url": url, "title": title, "date": date, "category": category})
-            if len(results) == limit:
-                break
-    return results
+    groups: list[list[_Postings]] = []
+    for key, matches in wanted:
+        table: dict[str, list[str] | int] = load(f"t/{key}.json") or {}
+        groups.append([_Postings(term, value, page_size) for term, value in sorted(table.items()) if matches(term)])
+    if not all(groups):
+        return []
+    # a group with a term in every note rules nothing out: its pages are not read (one group stays)
+    groups = [group for group in groups if all(s.count != documents for s in group)] or groups[:1]
+    results: list[dict[str, str]] = []
+    chunks: dict[str, dict[str, list[str]]] = {}
+    checked: set[str] = set()
+    due = [source for group in groups for source in group if source.next >= 0]
+    while True:
+        for source in due:
+            source.read_next(load)
+        floor = max(max(source.floor for source in group) for group in groups)
+        known = set.intersection(*(set().union(*(source.docs for source in group)) for group in groups))
+        candidates = sorted((doc for doc in known if doc >= floor and doc not in checked), reverse=True)
+        checked.update(candidates)
+        capped = _check(candidates, words, limit, bits, chunks, load, results)
+        if len(results) >= limit or capped or not floor:
+            return results
+        due = [source for group in groups for source in group if source.floor == floor]
+
+
+def _check(candidates: list[str], words: list[str], limit: int, bits: int, chunks: dict[str, dict[str, list[str]]],
+           load: Callable[[str], Any], results: list[dict[str, str]]) -> bool:
+    """Add the candidates whose text has every query word to `results`, newest first, until it
+    holds `limit`; each batch's document chunks are loaded together, as search.js fetches them.
+    True when MAX_CHUNKS stopped it."""
+    at = 0
+    capped = False
+    while at < len(candidates) and len(results) < limit and not capped:
+        batch = candidates[at:at + limit]
+        for index, doc in enumerate(batch):
+            key = chunk_of(doc, bits)
+            if key not in chunks:
+                if len(chunks) >= MAX_CHUNKS:
+                    batch, capped = batch[:index], True
+                    break
+                chunks[key] = load(f"d/{key}.json") or {}
+        for doc in batch:
+            at += 1
+            entry = chunks[chunk_of(doc, bits)].get(doc)
+            if entry is None:
+                continue
+            url, title, date, category, text = entry
+            haystack = normalise(title + "\n" + text)
+            if all(_word_matches(word, haystack) for word in words):
+                results.append({"url": url, "title": title, "date": date, "category": category})
+                if len(results) == limit:
+                    break
+    return capped
+
+
+def _starts_with(prefix: str, term: str) -> bool:
+    return term.startswith(prefix)
 
 
 def _word_matches(word: str, haystack: str) -> bool:
@@ -366,7 +436,10 @@ def patch_documents(changes: Sequence[tuple[tuple[str, str, str], SearchRecord]]
     (same URL and date), `documents` the index's document count, `read` the current file under
     `search/` (None if absent). Only the terms a note gained or lost and its document chunk are
     touched; the result equals a full build's. Returns the files (None: the file goes) and the
-    notes' new entries; None when a note would get another document id."""
+    notes' new entries; None when a note would get another document id, or when the index on disk
+    is not this layout (`meta.json` from before a FORMAT change)."""
+    if read("meta.json") != _meta(documents):
+        return None
     bits = chunk_bits(documents)
     files = _Files(read)
     shards: dict[str, dict[str, list[str]]] = {}

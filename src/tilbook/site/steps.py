@@ -21,7 +21,7 @@ from .fragments import digest_section, feed_entry, note_context
 from .records import FEED_ENTRY, Fragment, Recipe, section_kind
 from ..plan import Group, PlannedNote
 
-INDEX_CACHE_VERSION = 5
+INDEX_CACHE_VERSION = 6
 """The search index state's format in the build cache."""
 
 

@@ -1,5 +1,5 @@
 // tilbook site search: no dependencies, no inline code (works under `default-src 'self'`).
-// Reads the sharded index that `tilbook build` writes to search/ (see tilbook/search/site_index.py):
+// Reads the sharded index that `tilbook build` writes to search/ (see tilbook/site/search_index.py):
 // Hangul/CJK query parts match as substrings of 2+ characters (bigram shards), other words by prefix.
 // Its messages come from the form's data-* attributes (the page's language); ArrowDown/ArrowUp move
 // through the results, Enter opens one, Escape goes back to the box.
@@ -17,7 +17,7 @@
   var WORD = /[\p{L}\p{N}]/u;
   var cache = new Map();
   var SHOWN = 10;
-  var MAX_CHUNKS = 30;
+  var MAX_CHUNKS = 40;
   var ticket = 0;
 
   function normalise(text) { return text.normalize("NFC").toLowerCase(); }
@@ -53,46 +53,27 @@
     }
     return cache.get(path);
   }
-  function intersect(a, b) {
-    if (a === null) { return b; }
-    var keep = new Set(b);
-    return a.filter(function (x) { return keep.has(x); });
-  }
-
-  async function postings(table, term) {
-    var value = table[term];
-    if (typeof value === "number") {  // a common term: its documents are in their own file
-      var joined = await getJSON("p/" + hex(term) + ".json");
-      return typeof joined === "string" ? joined.split(" ") : [];
-    }
-    return value || [];
-  }
-
-  function coveringBigrams(chars) {  // every second bigram and the last: the text check does the rest
+  function bigrams(chars) {  // each one once (tokens.bigrams, as a set in insertion order)
     var grams = [];
-    for (var i = 0; i + 1 < chars.length; i += 2) { grams.push(chars[i] + chars[i + 1]); }
-    if (chars.length % 2 === 1 && chars.length > 2) { grams.push(chars[chars.length - 2] + chars[chars.length - 1]); }
+    for (var i = 0; i + 1 < chars.length; i++) {
+      if (grams.indexOf(chars[i] + chars[i + 1]) < 0) { grams.push(chars[i] + chars[i + 1]); }
+    }
     return grams;
   }
 
-  async function docsFor(part) {
-    var chars = Array.from(part);
-    if (isCjk(chars[0])) {
-      if (chars.length < 2) { return null; }
-      var docs = null, grams = coveringBigrams(chars);
-      for (var i = 0; i < grams.length; i++) {
-        var shard = await getJSON("t/" + shardKey(grams[i]) + ".json");
-        docs = intersect(docs, await postings(shard, grams[i]));
-      }
-      return docs;
-    }
-    var table = await getJSON("t/" + shardKey(part) + ".json");
-    var found = new Set();
-    var terms = Object.keys(table).filter(function (term) { return term.indexOf(part) === 0; });
-    for (var t = 0; t < terms.length; t++) {
-      (await postings(table, terms[t])).forEach(function (d) { found.add(d); });
-    }
-    return Array.from(found);
+  // What is known of one term's documents (search_index._Postings): inline ones at once, a common
+  // term's pages (oldest first in the index) read from the newest. `floor`: every document of
+  // the term from this id on is known ("" once all are); `next`: the page to read next.
+  function source(term, value, pageSize) {
+    if (typeof value !== "number") { return { term: term, count: value.length, docs: value, next: -1, floor: "" }; }
+    return { term: term, count: value, docs: [], next: Math.max(1, Math.floor(value / pageSize)) - 1, floor: "" };
+  }
+  async function readNext(s) {
+    var listed = await getJSON("p/" + hex(s.term) + "-" + s.next + ".json");
+    var page = typeof listed === "string" && listed ? listed.split(" ") : [];
+    s.docs = s.docs.concat(page);
+    s.floor = s.next === 0 ? "" : (page.length ? page[0] : s.floor);
+    s.next -= 1;
   }
 
   function wordMatches(word, haystack, hayRuns) {
@@ -104,47 +85,92 @@
   async function search(query) {
     var words = normalise(query).split(/\s+/).filter(Boolean);
     var meta = getJSON("meta.json");  // fetched while the terms are looked up
-    var candidates = null;
-    for (var w = 0; w < words.length; w++) {
-      var parts = runs(words[w]);
-      for (var p = 0; p < parts.length; p++) {
-        var docs = await docsFor(parts[p]);
-        if (docs !== null) { candidates = intersect(candidates, docs); }
-      }
-    }
-    if (candidates === null) { return { results: [], complete: true, tooShort: true }; }
-    candidates.sort().reverse();  // ids start with the day: newest first
-    var bits = (await meta).chunk_bits || 8;
-    var chunkOf = function (doc) {  // the top `bits` bits of the id's hex digits 3-5 (site_index.chunk_of)
+    // one group per CJK bigram and per other word part: a note must be in every group, and is in a
+    // group when it is in the postings of any of its terms (the words a prefix starts)
+    var wanted = [];
+    words.forEach(function (word) {
+      runs(word).forEach(function (part) {
+        var chars = Array.from(part);
+        if (!isCjk(chars[0])) {
+          wanted.push({ key: shardKey(part), matches: function (term) { return term.indexOf(part) === 0; } });
+        } else if (chars.length >= 2) {  // every bigram: a page each, and the text check fetches fewer chunks
+          bigrams(chars).forEach(function (gram) {
+            wanted.push({ key: shardKey(gram), matches: function (term) { return term === gram; } });
+          });
+        }
+      });
+    });
+    if (!wanted.length) { return { results: [], complete: true, tooShort: true }; }
+    var tables = await Promise.all(wanted.map(function (w) { return getJSON("t/" + w.key + ".json"); }));
+    var info = await meta;
+    var bits = info.chunk_bits || 8, pageSize = info.page_postings || 512;
+    var groups = wanted.map(function (w, g) {
+      return Object.keys(tables[g]).filter(w.matches).sort().map(function (term) {
+        return source(term, tables[g][term], pageSize);
+      });
+    });
+    if (!groups.every(function (group) { return group.length; })) { return { results: [], complete: true, tooShort: false }; }
+    // a group with a term in every note rules nothing out: its pages are not read (one group stays)
+    var narrowing = groups.filter(function (group) {
+      return group.every(function (s) { return s.count !== info.documents; });
+    });
+    groups = narrowing.length ? narrowing : groups.slice(0, 1);
+    var chunkOf = function (doc) {  // the top `bits` bits of the id's hex digits 3-5 (search_index.chunk_of)
       var key = (parseInt(doc.slice(3, 6), 16) >> (12 - bits)).toString(16);
       while (key.length < Math.ceil(bits / 4)) { key = "0" + key; }
       return key;
     };
-    var results = [], chunks = new Set(), i = 0, stop = false;
-    while (i < candidates.length && results.length < SHOWN && !stop) {
-      // the next few candidates' chunks are fetched at once, then checked newest first
-      var batch = candidates.slice(i, i + SHOWN), loads = [];
-      for (var b = 0; b < batch.length; b++) {
-        var chunk = chunkOf(batch[b]);
-        if (!chunks.has(chunk)) {
-          if (chunks.size >= MAX_CHUNKS) { batch = batch.slice(0, b); stop = true; break; }
-          chunks.add(chunk);
-          loads.push(getJSON("d/" + chunk + ".json"));
+    var results = [], chunks = new Set(), checked = new Set(), stop = false;
+
+    async function check(candidates) {  // newest first, each batch's chunks fetched at once
+      var i = 0;
+      while (i < candidates.length && results.length < SHOWN && !stop) {
+        var batch = candidates.slice(i, i + SHOWN), loads = [];
+        for (var b = 0; b < batch.length; b++) {
+          var chunk = chunkOf(batch[b]);
+          if (!chunks.has(chunk)) {
+            if (chunks.size >= MAX_CHUNKS) { batch = batch.slice(0, b); stop = true; break; }
+            chunks.add(chunk);
+            loads.push(getJSON("d/" + chunk + ".json"));
+          }
         }
-      }
-      await Promise.all(loads);
-      for (var k = 0; k < batch.length && results.length < SHOWN; k++, i++) {
-        var doc = batch[k];
-        var entry = (await getJSON("d/" + chunkOf(doc) + ".json"))[doc];
-        if (!entry) { continue; }
-        var haystack = normalise(entry[1] + "\n" + entry[4]);
-        var hayRuns = runs(haystack);
-        if (words.every(function (word) { return wordMatches(word, haystack, hayRuns); })) {
-          results.push({ url: entry[0], title: entry[1], date: entry[2], category: entry[3], text: entry[4] });
+        await Promise.all(loads);
+        for (var k = 0; k < batch.length && results.length < SHOWN; k++, i++) {
+          var doc = batch[k];
+          var entry = (await getJSON("d/" + chunkOf(doc) + ".json"))[doc];
+          if (!entry) { continue; }
+          var haystack = normalise(entry[1] + "\n" + entry[4]);
+          var hayRuns = runs(haystack);
+          if (words.every(function (word) { return wordMatches(word, haystack, hayRuns); })) {
+            results.push({ url: entry[0], title: entry[1], date: entry[2], category: entry[3], text: entry[4] });
+          }
         }
       }
     }
-    return { results: results, complete: i >= candidates.length, tooShort: false };
+
+    var all = [].concat.apply([], groups);
+    var due = all.filter(function (s) { return s.next >= 0; });
+    for (;;) {
+      await Promise.all(due.map(readNext));
+      // notes from `floor` on are known in every group: those are final, and ids sort by day
+      var floor = groups.map(function (group) {
+        return group.reduce(function (top, s) { return s.floor > top ? s.floor : top; }, "");
+      }).reduce(function (top, f) { return f > top ? f : top; }, "");
+      var known = null;
+      groups.forEach(function (group) {
+        var union = new Set();
+        group.forEach(function (s) { s.docs.forEach(function (d) { union.add(d); }); });
+        known = known === null ? Array.from(union) : known.filter(function (d) { return union.has(d); });
+      });
+      var candidates = known.filter(function (d) { return d >= floor && !checked.has(d); });
+      candidates.sort().reverse();
+      candidates.forEach(function (d) { checked.add(d); });
+      await check(candidates);
+      if (results.length >= SHOWN || stop || !floor) {
+        return { results: results, complete: !stop && !floor, tooShort: false };
+      }
+      due = all.filter(function (s) { return s.floor === floor; });
+    }
   }
 
   function snippet(text, words) {
