@@ -264,7 +264,7 @@ class _Quick:
             return
         patched = patch_documents(changes, int(self.last.report["notes"]), self._read_index)
         if patched is None:
-            raise NeedFullBuild("a note's search document moved")
+            raise NeedFullBuild("the search index needs a full build (a document would move, or its layout changed)")
         made, entries = patched
         by_url = {outputs[rel].planned.url: rel for rel in changed}
         self.search_entries = {by_url[url]: entry for url, entry in entries.items()}
