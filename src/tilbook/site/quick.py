@@ -115,7 +115,7 @@ class _Quick:
             if strict and warnings:
                 raise BuildError(f"{len(warnings)} warnings and --strict: nothing was written",
                                  hint="fix them, e.g. " + str(warnings[0]))
-            state.forget(self.cache, self.target)
+            state.forget(self.cache, self.target, self.con)
             for rel, data in sorted(files.items()):
                 if data is None:
                     writer.remove(rel)
@@ -134,7 +134,7 @@ class _Quick:
             records.mark_rewritten(con, self.output, files)
 
         state.record(self.cache, self.target, drafts=self.drafts, inputs=inputs, extra=map(Path, self.last.extra),
-                     report=report, also=also)
+                     report=report, also=also, con=self.con)
         pages = int(report["pages"])
         return BuildResult(out=self.target, notes=int(report["notes"]), pages=pages, changed=written,
                            unchanged=pages - written, cache_hits=int(report["notes"]) - len(shown),

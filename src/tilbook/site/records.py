@@ -13,6 +13,7 @@ Two kinds of record, kept in the build state's SQLite file (`site/state.py`) per
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import re
 import sqlite3
@@ -168,6 +169,10 @@ def write(con: sqlite3.Connection, output: str, rows: dict[str, NoteRow], recipe
     of the pages it made; drop the recipes of pages the site no longer has (`pages`: all it has);
     and the document frequencies of related notes' terms."""
     con.executescript(SCHEMA)
+    for (other,) in con.execute("SELECT DISTINCT output FROM note_rows").fetchall():
+        if other != output and not os.path.isdir(other):  # e.g. a preview server's folder it could not drop
+            for table in ("note_rows", "recipes", "shown_on", "rewritten", "related_df"):
+                con.execute(f"DELETE FROM {table} WHERE output = ?", (other,))
     save_df(con, output, df)
     stored = dict(con.execute("SELECT rel, digest FROM note_rows WHERE output = ?", (output,)))
     changed = []

@@ -142,6 +142,7 @@ def _connect(cache: Path) -> sqlite3.Connection:
     for attempt in (1, 2):
         con = sqlite3.connect(cache / STATE_FILE, timeout=10)
         try:
+            con.execute("PRAGMA journal_mode=WAL")  # a commit appends to one file: no journal made and removed
             con.execute("PRAGMA synchronous=OFF")
             con.executescript(_SCHEMA)
             return con
@@ -200,12 +201,14 @@ def up_to_date(cache: Path, out: Path, *, drafts: bool, inputs: Inputs) -> dict[
 
 
 def record(cache: Path, out: Path, *, drafts: bool, inputs: Inputs, extra: Iterable[Path], report: dict[str, Any],
-           also: Callable[[sqlite3.Connection], None] | None = None) -> None:
+           also: Callable[[sqlite3.Connection], None] | None = None, con: sqlite3.Connection | None = None) -> None:
     """Remember what the build that just finished was made from (`inputs` taken before it read
     anything, so an edit during the build is seen by the next one) and what it reported; `also`
-    writes more (the records of `site/records.py`) in the same transaction."""
+    writes more (the records of `site/records.py`) in the same transaction. `con`: a connection
+    the caller holds (`connect`) instead of a new one."""
     names, extra_hash = extra_fingerprint(extra)
-    con = _connect(cache)
+    own = con is None
+    con = _connect(cache) if con is None else con
     try:
         with con:
             if also is not None:
@@ -216,7 +219,8 @@ def record(cache: Path, out: Path, *, drafts: bool, inputs: Inputs, extra: Itera
                          _stat(str(out / ".tilbook-site")), pickle.dumps(inputs.notes, protocol=pickle.HIGHEST_PROTOCOL),
                          inputs.others))
     finally:
-        con.close()
+        if own:
+            con.close()
 
 
 def connect(cache: Path) -> sqlite3.Connection:
@@ -237,13 +241,15 @@ def drop(cache: Path, out: Path) -> None:
         con.close()
 
 
-def forget(cache: Path, out: Path) -> None:
+def forget(cache: Path, out: Path, con: sqlite3.Connection | None = None) -> None:
     """Drop the record of `out` (before a build changes it, so a kill leaves no claim behind)."""
-    if not (cache / STATE_FILE).is_file():
+    if con is None and not (cache / STATE_FILE).is_file():
         return
-    con = _connect(cache)
+    own = con is None
+    con = _connect(cache) if con is None else con
     try:
         with con:
             con.execute("DELETE FROM last_builds WHERE output = ?", (str(out),))
     finally:
-        con.close()
+        if own:
+            con.close()
