@@ -80,6 +80,30 @@ def test_quick_builds_in_a_row_and_a_full_one_after_them_stay_right(tmp_path: Pa
     assert tree(out) == cold_tree(root, tmp_path)
 
 
+QUICK_IN_A_PROCESS = r"""
+import sys
+from pathlib import Path
+from tilbook.site.build import build_site
+result = build_site(Path(sys.argv[1]), Path(sys.argv[2]), workers=1)
+print(result.quick, result.changed, "tilbook.render.markdown" in sys.modules, "jinja2" in sys.modules)
+"""
+
+
+def test_a_file_changed_but_read_as_before_is_recorded_without_rendering(tmp_path: Path) -> None:
+    """A trailing blank line, or a file only touched: the note reads the same, so nothing that
+    renders is even imported."""
+    root, out = tmp_path / "nb", tmp_path / "out"
+    small_notebook(root)
+    build_site(root, out, workers=1)
+    before = mtimes(out)
+    append(root / "notes/2024/2024-02-02-n1.md", "\n\n")
+    done = subprocess.run([sys.executable, "-c", QUICK_IN_A_PROCESS, str(root), str(out)], capture_output=True,
+                          text=True, check=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert done.stdout.split() == ["True", "0", "False", "False"], done.stderr
+    assert mtimes(out) == before and tree(out) == cold_tree(root, tmp_path)
+    assert build_site(root, out, workers=1).up_to_date
+
+
 @pytest.mark.parametrize("edit, because", [
     ("tags", "front matter or title changed"),
     ("a word another note has", "gained or lost words that related notes are scored by"),

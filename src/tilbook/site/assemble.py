@@ -29,7 +29,7 @@ from ..pipeline import prepare
 from .steps import INDEX_CACHE_VERSION, STEPS, add_feeds, add_search_index
 from .writer import SiteWriter, manifest_path
 from .connected import scored_terms
-from .records import NoteRow, note_meta
+from .records import NoteRow, body_key, note_meta
 
 
 def assemble_site(root: Path, target: Path, *, drafts: bool, strict: bool, workers: int | None,
@@ -128,13 +128,14 @@ def note_rows(site: Site) -> dict[str, NoteRow]:
         planned = site.plan.by_rel.get(note.rel)
         meta = note_meta(note)
         if planned is None:
-            rows[note.rel] = NoteRow(meta, None, None, "", None, {}, "", None, None, -1)
+            rows[note.rel] = NoteRow(meta, None, None, "", None, {}, "", None, None, -1, body_key(note))
             continue
         output = site.outputs[note.rel]
         rows[note.rel] = NoteRow(meta, (planned.url, planned.anchor), output.item, output.key, site.note_records[note.rel],
                                  answers.get(note.rel, {}),
                                  scored_terms(output),
-                                 site.index_docs.get(planned.url), site.note_pages.get(note.rel), order[note.rel])
+                                 site.index_docs.get(planned.url), site.note_pages.get(note.rel), order[note.rel],
+                                 body_key(note))
     return rows
 
 

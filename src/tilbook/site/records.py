@@ -99,6 +99,8 @@ class NoteRow(NamedTuple):
     """Its page's previous and next note, the notes it is linked from and its related notes, as shown."""
     order: int
     """Its place in the build's notes (oldest first), -1 without a page: warnings come in this order."""
+    body: str = ""
+    """`body_key` of the note as this build read it."""
     memo: tuple[dict[Any, Any], dict[Any, Any]] = ({}, {})
     """Its code blocks and formulas as the last quick build rendered them (the renderer's caches),
     so saving the same note again does not start Pygments' lexers or KaTeX."""
@@ -126,6 +128,12 @@ def note_meta(note: Note) -> tuple[Any, ...]:
     """Everything of a note but its body that pages, lists, feeds and links read."""
     return (str(note.path), note.rel, note.date, note.category, note.tags, note.title, note.draft, note.slug,
             note.updated, note.title_derived, note.written_category)
+
+
+def body_key(note: Note) -> str:
+    """Hash of a note's body and the file line it starts on: when both are as the last build
+    read them (a trailing blank line, a touched file), nothing made from the note changes."""
+    return hashlib.blake2b(f"{note.body_line}\0{note.body}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def strip_fragments(text: str, refs: list[tuple[str, str, str]], placeholder: str, root: str
