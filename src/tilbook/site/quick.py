@@ -104,6 +104,7 @@ class _Quick:
             for rel in shown:
                 row, output = rows[rel], outputs[rel]
                 new_rows[rel] = row._replace(item=output.item, key=output.key, record=site.note_records[rel],
+                                             body=records.body_key(notes[rel]),
                                              terms=replay.scored_terms(output), memo=replay.memos[rel],
                                              answers=replay.lookups.asked_by[rel],
                                              search=replay.search_entries.get(rel, row.search))
