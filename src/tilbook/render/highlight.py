@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import functools
 from html import escape
+from typing import TYPE_CHECKING, Any
 
-from pygments import highlight as pygments_highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
+if TYPE_CHECKING:
+    from pygments.lexer import Lexer
 
 LIGHT_STYLE = "default"
 DARK_STYLE = "github-dark"
-_FORMATTER = HtmlFormatter(nowrap=True)  # nowrap: markdown-it would otherwise wrap the <pre> twice
+
+
+@functools.cache
+def _formatter() -> Any:
+    """Pygments, imported when a code block is highlighted (a quick build that finds every code
+    block of the note already highlighted never imports it)."""
+    from pygments.formatters import HtmlFormatter
+    return HtmlFormatter(nowrap=True)  # nowrap: markdown-it would otherwise wrap the <pre> twice
 
 
 @functools.lru_cache(maxsize=256)
 def _lexer(lang: str) -> Lexer | None:
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
     try:
         return get_lexer_by_name(lang, stripnl=False, ensurenl=False)
     except ClassNotFound:
@@ -35,12 +42,14 @@ def highlight(code: str, lang: str) -> tuple[str, bool]:
     css_lang = f' class="language-{escape(name)}"' if name else ""
     if lexer is None:
         return f'<pre class="highlight" tabindex="0"><code{css_lang}>{escape(code)}</code></pre>\n', not name
-    body = pygments_highlight(code, lexer, _FORMATTER)
+    from pygments import highlight as pygments_highlight
+    body = pygments_highlight(code, lexer, _formatter())
     return f'<pre class="highlight" tabindex="0"><code{css_lang}>{body}</code></pre>\n', True
 
 
 def pygments_css() -> str:
     """Token colours for `.highlight`: the light style, and the dark one under prefers-color-scheme."""
+    from pygments.formatters import HtmlFormatter
     light = HtmlFormatter(style=LIGHT_STYLE).get_style_defs(".highlight")
     dark = HtmlFormatter(style=DARK_STYLE).get_style_defs(".highlight")
     dark_block = "\n".join("  " + line for line in dark.splitlines())
