@@ -119,9 +119,9 @@ def warning_groups_update(report: dict[str, Any], rows: dict[str, NoteRow]) -> l
 
 def warning_groups(rows: dict[str, NoteRow]) -> list[list[Any]]:
     """The warnings of a build, by note in build order: [[order, note, [warning…]]…]."""
-    return [[row.order, rel, [list(w) for w in row.record.warnings]]
-            for rel, row in sorted(rows.items(), key=lambda item: item[1].order)
-            if row.record is not None and row.record.warnings]
+    warned = [(row.order, rel, row.record.warnings) for rel, row in rows.items()
+              if row.record is not None and row.record.warnings]
+    return [[order, rel, [list(w) for w in warnings]] for order, rel, warnings in sorted(warned)]
 
 
 def note_meta(note: Note) -> tuple[Any, ...]:
