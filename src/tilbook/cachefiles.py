@@ -8,13 +8,14 @@ loaded value as read-only, since a later build may be handed the same object.
 """
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .fsutil import atomic_write
+from .fsutil import atomic_write_with
 
 _MEMORY: dict[str, tuple[tuple[int, int], Any]] = {}
 
@@ -49,7 +50,9 @@ def load(path: Path, convert: Callable[[Any], Any] | None = None) -> Any:
 def save(path: Path, stored: Any, value: Any = None) -> None:
     """Write `stored` to `path`; `value` (default: `stored`) is what `load` hands back meanwhile."""
     try:
-        atomic_write(path, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
+        # pickled straight into the file: `pickle.dumps` would hold a second copy of a big cache as bytes
+        atomic_write_with(path, functools.partial(pickle.dump, stored, protocol=pickle.HIGHEST_PROTOCOL),
+                          durable=False)
     except OSError:  # a cache that cannot be written only makes the next build slower
         _MEMORY.pop(str(path), None)
         return

@@ -19,8 +19,8 @@ from ..parallel import split_for_workers, worker_count
 from ..tokens import terms
 from .markdown import Renderer, Rendered, RenderWarning
 
-RENDER_CACHE_VERSION = 7  # 5: KaTeX + MathML Core math, plain math in text, footnote warnings; 6: wikilinks;
-# 7: code blocks focusable (they scroll by keyboard), task checkboxes inside their label
+RENDER_CACHE_VERSION = 8  # 5: KaTeX + MathML Core math, plain math in text, footnote warnings; 6: wikilinks;
+# 7: code blocks focusable (they scroll by keyboard), task checkboxes inside their label; 8: texts stored as UTF-8
 PARALLEL_THRESHOLD = 64
 """Fewer uncached notes than this render in-process: starting workers costs more (env TILBOOK_PARALLEL_THRESHOLD)."""
 
@@ -49,15 +49,21 @@ def _init_worker(macros: dict[str, str], allow_html: bool) -> None:
     _worker_renderer = Renderer(macros=macros, allow_html=allow_html)
 
 
-def _render_chunk(jobs: list[RenderJob]) -> list[tuple[Rendered, str]]:
+def _render_chunk(jobs: list[tuple[bytes, str]]) -> list[tuple[Rendered, str]]:
+    """Worker: each (body as UTF-8, anchor) rendered."""
     assert _worker_renderer is not None
-    return [_rendered_with_terms(_worker_renderer, job) for job in jobs]
+    return [_rendered_with_terms(_worker_renderer, _decoded(body), anchor) for body, anchor in jobs]
 
 
-def _rendered_with_terms(renderer: Renderer, job: RenderJob) -> tuple[Rendered, str]:
+def _sent(jobs: list[RenderJob]) -> list[tuple[bytes, str]]:
+    """Jobs as sent to a worker: bodies as UTF-8 bytes (see `_encoded`)."""
+    return [(_encoded(job.body), job.anchor) for job in jobs]
+
+
+def _rendered_with_terms(renderer: Renderer, body: str, anchor: str) -> tuple[Rendered, str]:
     """A note's HTML and text, and the search-index terms of its text (found here, so that this
     work too is spread over the workers and cached)."""
-    rendered = renderer.render(job.body, id_prefix=job.anchor)
+    rendered = renderer.render(body, id_prefix=anchor)
     return rendered, "\n".join(sorted(terms(rendered.text)))
 
 
@@ -97,20 +103,33 @@ class RenderCache:
                 continue
             entries = {key: self.entries[key] for key in keys}
             text_terms = {key: self.text_terms.get(key, "") for key in keys}
-            cachefiles.save(self._path(shard), {key: (*_as_tuple(entries[key]), text_terms[key]) for key in keys},
-                            (entries, text_terms))
+            cachefiles.save(self._path(shard), {key: (*_as_tuple(entries[key]), _encoded(text_terms[key]))
+                                                for key in keys}, (entries, text_terms))
             self.stored[shard] = keys
+
+
+def _encoded(text: str) -> bytes:
+    """A long text as pickled or sent to a worker: UTF-8 bytes. Pickling a `str` makes CPython
+    keep its UTF-8 form inside the string for as long as the string lives (`PyUnicode_AsUTF8`), so
+    pickling every note's HTML, text and terms as `str` grew a build by their UTF-8 size for the
+    rest of it (~500 MB at 100,000 notes)."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _decoded(data: bytes) -> str:
+    return data.decode("utf-8", "surrogatepass")
 
 
 def _as_tuple(r: Rendered) -> tuple[object, ...]:
     """Plain tuples pickle and load several times faster than dataclasses."""
-    return r.html, r.text, tuple((w.line, w.code, w.message) for w in r.warnings), r.images, r.links
+    return (_encoded(r.html), _encoded(r.text), tuple((w.line, w.code, w.message) for w in r.warnings), r.images,
+            r.links)
 
 
 def _from_tuples(stored: dict[str, tuple[Any, ...]]) -> tuple[dict[str, Rendered], dict[str, str]]:
-    entries = {key: Rendered(html, text, tuple(RenderWarning(*w) for w in warnings), images, links)
+    entries = {key: Rendered(_decoded(html), _decoded(text), tuple(RenderWarning(*w) for w in warnings), images, links)
                for key, (html, text, warnings, images, links, _) in stored.items()}
-    return entries, {key: value[5] for key, value in stored.items()}
+    return entries, {key: _decoded(value[5]) for key, value in stored.items()}
 
 
 def render_all(jobs: list[RenderJob], cache: RenderCache, *, macros: dict[str, str], allow_html: bool,
@@ -127,7 +146,7 @@ def render_all(jobs: list[RenderJob], cache: RenderCache, *, macros: dict[str, s
             with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                                      initargs=(macros, allow_html)) as pool:
                 results = []
-                for chunk in pool.map(_render_chunk, chunks):
+                for chunk in pool.map(_render_chunk, map(_sent, chunks)):
                     results.extend(chunk)
                     if progress:
                         progress(len(results), len(missing))
@@ -135,7 +154,7 @@ def render_all(jobs: list[RenderJob], cache: RenderCache, *, macros: dict[str, s
             renderer = Renderer(macros=macros, allow_html=allow_html)
             results = []
             for job in missing:
-                results.append(_rendered_with_terms(renderer, job))
+                results.append(_rendered_with_terms(renderer, job.body, job.anchor))
                 if progress and len(results) % 50 == 0:
                     progress(len(results), len(missing))
         for job, (rendered, text_terms) in zip(missing, results):

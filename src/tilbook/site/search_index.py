@@ -141,6 +141,18 @@ def _record_terms(record: SearchRecord) -> str:
     return "\n".join(sorted(text | terms(record.title) | {normalise(t) for t in record.tags}))
 
 
+def _kept(found: str) -> bytes:
+    """A record's terms as the state keeps them: UTF-8 bytes. The state is pickled for the next
+    build, and pickling a `str` makes CPython keep a UTF-8 copy inside it as long as it lives."""
+    return found.encode("utf-8", "surrogatepass")
+
+
+def _terms_kept(entry: tuple[str, str, str | bytes]) -> str:
+    """The terms of a state entry (a state written before `_kept` holds them as `str`)."""
+    found = entry[2]
+    return found if isinstance(found, str) else found.decode("utf-8", "surrogatepass")
+
+
 def _fingerprint(record: SearchRecord) -> str:
     if record.fingerprint:
         return record.fingerprint
@@ -166,11 +178,11 @@ def build_site_index(records: Sequence[SearchRecord]) -> dict[str, bytes]:
     return _full_build(records, {})[0]
 
 
-def _full_build(records: Sequence[SearchRecord], known: Mapping[str, tuple[str, str, str]]
-                ) -> tuple[dict[str, bytes], dict[str, tuple[str, str, str]]]:
+def _full_build(records: Sequence[SearchRecord], known: Mapping[str, tuple[str, str, str | bytes]]
+                ) -> tuple[dict[str, bytes], dict[str, tuple[str, str, str | bytes]]]:
     """Every file, and per record id its (fingerprint, doc id, terms); `known` saves re-tokenising."""
     ids: set[str] = set()
-    docs: dict[str, tuple[str, str, str]] = {}
+    docs: dict[str, tuple[str, str, str | bytes]] = {}
     postings: dict[str, list[str]] = defaultdict(list)
     chunks: dict[str, dict[str, list[str]]] = defaultdict(dict)
     bits = chunk_bits(len(records))
@@ -180,8 +192,8 @@ def _full_build(records: Sequence[SearchRecord], known: Mapping[str, tuple[str, 
         chunks[chunk_of(doc, bits)][doc] = _entry(record)
         fingerprint = _fingerprint(record)
         before = known.get(record.id)
-        found = before[2] if before is not None and before[0] == fingerprint else _record_terms(record)
-        docs[record.id] = (fingerprint, doc, found)
+        found = _terms_kept(before) if before is not None and before[0] == fingerprint else _record_terms(record)
+        docs[record.id] = (fingerprint, doc, _kept(found))
         for term in found.split("\n") if found else ():
             postings[term].append(doc)
     shards: dict[str, dict[str, list[str]]] = defaultdict(dict)
@@ -216,8 +228,8 @@ def update_site_index(records: Sequence[SearchRecord], state: MutableMapping[str
     return files, {rel for rel in files if before.get(rel) != files[rel]} | (set(before) - set(files))
 
 
-def _patch(records: Sequence[SearchRecord], old_docs: dict[str, tuple[str, str, str]], old_files: dict[str, bytes]
-           ) -> tuple[dict[str, bytes], dict[str, tuple[str, str, str]], set[str]] | None:
+def _patch(records: Sequence[SearchRecord], old_docs: dict[str, tuple[str, str, str | bytes]], old_files: dict[str, bytes]
+           ) -> tuple[dict[str, bytes], dict[str, tuple[str, str, str | bytes]], set[str]] | None:
     if any(len(entry[1]) != ID_LENGTH for entry in old_docs.values()):
         return None
     current = {r.id: r for r in records}
@@ -250,7 +262,8 @@ def _patch(records: Sequence[SearchRecord], old_docs: dict[str, tuple[str, str, 
         return chunks[key]
 
     for record_id in gone:
-        _, doc, found = docs.pop(record_id)
+        entry = docs.pop(record_id)
+        doc, found = entry[1], _terms_kept(entry)
         for term in found.split("\n") if found else ():
             table = shard(term)
             listed = table.get(term, [])
@@ -267,7 +280,7 @@ def _patch(records: Sequence[SearchRecord], old_docs: dict[str, tuple[str, str, 
             return None
         taken.add(doc)
         found = _record_terms(record)
-        docs[record_id] = (fingerprints[record_id], doc, found)
+        docs[record_id] = (fingerprints[record_id], doc, _kept(found))
         for term in found.split("\n") if found else ():
             insort(shard(term).setdefault(term, []), doc)
         chunk(doc)[doc] = _entry(record)
