@@ -61,6 +61,11 @@ def save(path: Path, stored: Any, value: Any = None) -> None:
         _MEMORY[str(path)] = (signature, stored if value is None else value)
 
 
+def forget(path: Path) -> None:
+    """Drop the memory copy of `path` (the file stays): for what this process will not load again."""
+    _MEMORY.pop(str(path), None)
+
+
 def remove(path: Path) -> None:
     _MEMORY.pop(str(path), None)
     path.unlink(missing_ok=True)

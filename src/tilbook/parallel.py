@@ -16,10 +16,10 @@ def worker_count(asked: int | None = None) -> int:
     return asked if asked is not None else (os.cpu_count() or 1)
 
 
-def split_for_workers(items: Sequence[T], workers: int, smallest: int) -> list[list[T]]:
+def split_for_workers(items: Sequence[T], workers: int, smallest: int, largest: int | None = None) -> list[list[T]]:
     """About four chunks per worker (so a slow chunk does not leave the others idle), in order,
-    none smaller than `smallest` items unless it is the last."""
-    size = max(smallest, len(items) // (workers * 4))
+    none smaller than `smallest` items unless it is the last, nor larger than `largest`."""
+    size = max(smallest, min(len(items) // (workers * 4), largest or len(items)))
     return [list(items[i:i + size]) for i in range(0, len(items), size)]
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from .. import cachefiles
 from ..version import __version__
 from ..errors import BuildError
+from ..memory import give_back
 from ..notes import cache_dir, load_notebook
 from ..parallel import in_order, worker_count
 from .context import Lazy, Site, input_key
@@ -45,15 +46,35 @@ def assemble_site(root: Path, target: Path, *, drafts: bool, strict: bool, worke
     cache_folder = cache_dir(root)
     result.cache_hits = render_cache.hits
 
+    once = later is None
+    """A build of its own (`tilbook build`), not one of a preview server's: it writes its caches as
+    soon as they are complete and lets go of them, since the next build is another process."""
+    used = {job.key for job in jobs}
+    if once:
+        render_cache.save(used)
     site = Site(notebook, plan, drafts)
     site.fingerprint = input_key(__version__, theme_fingerprint(root), config.fingerprint(), drafts, site.nav)
     for planned, output, job in zip(plan.notes, rendered, jobs):
         # same settings, same note: same HTML
         site.add_note(planned, output, render_cache.settings + job.key, render_cache.text_terms.get(job.key, ""))
-    for step in STEPS:
-        step(site)
+    if once:
+        render_cache.forget()  # the site holds what it shows of each note (its HTML in the spill file)
+        give_back()
+    # The notes' texts and terms are read by related notes and the search index only: both are made
+    # now, and the texts dropped before the pages are planned (~3 KB a note).
+    site.connections.related(site.outputs)
     index_cache = _load_index_cache(cache_folder)
     index_changed = add_search_index(site, index_cache)
+    for note_output in site.outputs.values():
+        note_output.text = note_output.text_terms = ""
+    if once and index_changed:
+        _save_index_cache(cache_folder, index_cache)
+    if once:
+        cachefiles.forget(_index_cache_path(cache_folder))
+        index_cache.clear()  # its files stay, as the site's search/ files
+    give_back()  # what the render cache, the texts and the index's making held (see memory.py)
+    for step in STEPS:
+        step(site)
     add_feeds(site)
     result.warnings = site.warnings
     result.notices = [site.connections.notice] if site.connections.notice else []
@@ -103,9 +124,10 @@ def assemble_site(root: Path, target: Path, *, drafts: bool, strict: bool, worke
     if later is not None:
         saves.append(writer.save_manifest)
     saves.append(functools.partial(_save_page_keys, cache_folder, target, page_keys))
-    saves.append(functools.partial(render_cache.save, {job.key for job in jobs}))
-    if index_changed:
-        saves.append(functools.partial(_save_index_cache, cache_folder, index_cache))
+    if not once:
+        saves.append(functools.partial(render_cache.save, used))
+        if index_changed:
+            saves.append(functools.partial(_save_index_cache, cache_folder, index_cache))
     if later is None:
         for save in saves:
             save()
@@ -163,11 +185,15 @@ def _save_page_keys(folder: Path, target: Path, keys: dict[str, str]) -> None:
     cachefiles.save(_keys_path(folder, target), keys)
 
 
+def _index_cache_path(folder: Path) -> Path:
+    return folder / "site-index.pickle"
+
+
 def _load_index_cache(folder: Path) -> dict[str, Any]:
     """The search index state (a copy of the top level: the loaded object may be shared)."""
-    loaded = cachefiles.load(folder / "site-index.pickle")
+    loaded = cachefiles.load(_index_cache_path(folder))
     return dict(loaded) if isinstance(loaded, dict) and loaded.get("version") == INDEX_CACHE_VERSION else {}
 
 
 def _save_index_cache(folder: Path, cache: dict[str, Any]) -> None:
-    cachefiles.save(folder / "site-index.pickle", cache)
+    cachefiles.save(_index_cache_path(folder), cache)

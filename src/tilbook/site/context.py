@@ -26,6 +26,7 @@ from .feeds import absolute
 from .result import BuildWarning
 from .i18n import Language
 from .pages import make_environment, template_error
+from ..spill import Spill, Spilled
 from ..plan import PlannedNote, SitePlan
 
 esc = functools.partial(html.escape, quote=True)
@@ -57,7 +58,8 @@ class NoteOutput:
     """A note's HTML ready for pages (root placeholder inside) and its plain text."""
 
     planned: PlannedNote
-    html: str
+    spilled: Spilled
+    """Where the HTML waits for the pages that show it (out of memory: see spill.py)."""
     text: str
     excerpt: str
     item: dict[str, Any] = field(default_factory=dict)
@@ -67,6 +69,10 @@ class NoteOutput:
     depends on."""
     text_terms: str = ""
     """The text's search-index terms, if the render step found them."""
+
+    @property
+    def html(self) -> str:
+        return self.spilled.text()
 
 
 def _after_title(text: str, titles: tuple[str, ...], derived: bool) -> str:
@@ -107,6 +113,7 @@ class Site:
         self.language = Language.of(self.config.language)
         self.env = make_environment(notebook.root, self.language)
         self.outputs: dict[str, NoteOutput] = {}
+        self.spill = Spill(notebook.root / CACHE_DIR)
         self.media: dict[str, Path] = {}
         self.looked_up: set[Path] = set()
         """Every local file a note links to or shows, found or not (the build state watches them)."""
@@ -120,8 +127,9 @@ class Site:
         self.root = notebook.root.resolve()
         self.category_urls = {g.name: g.url for g in plan.categories}
         self.tag_urls = {g.name.casefold(): g.url for g in plan.tags}
-        self.entries: dict[tuple[str, bool], str] = {}
-        """List-page entries already written in this build, by (note, with excerpt)."""
+        self.entries: dict[tuple[str, bool], bytes] = {}
+        """List-page entries already written in this build, by (note, with excerpt), as UTF-8: as
+        `str`, the category's emoji makes an entry four bytes a character (~260 MB at 100,000 notes)."""
         self.connections = Connections(notebook, plan)
         """Links between notes, backlinks, related notes, dates from git (site/connected.py)."""
 
@@ -204,7 +212,7 @@ class Site:
         else:
             digest.update(body.encode("utf-8", "surrogatepass"))
             digest.update(text.encode("utf-8", "surrogatepass"))
-        self.outputs[note.rel] = NoteOutput(planned, body, text, excerpt, item, digest.hexdigest(),
+        self.outputs[note.rel] = NoteOutput(planned, self.spill.add(body), text, excerpt, item, digest.hexdigest(),
                                             text_terms if text is rendered.text else "")
 
     def title_html(self, title: str) -> Markup:
@@ -221,9 +229,10 @@ class Site:
         for planned in notes:
             cached = self.entries.get((planned.note.rel, excerpts))
             if cached is None:
-                cached = self.entries[(planned.note.rel, excerpts)] = _list_entry(self.item(planned), excerpts, draft)
+                cached = self.entries[(planned.note.rel, excerpts)] = \
+                    _list_entry(self.item(planned), excerpts, draft).encode("utf-8", "surrogatepass")
             parts.append(cached)
-        return Markup("".join(parts))
+        return Markup(b"".join(parts).decode("utf-8", "surrogatepass"))
 
     def keys(self, notes: tuple[PlannedNote, ...] | list[PlannedNote]) -> list[str]:
         return [self.outputs[p.note.rel].key for p in notes]

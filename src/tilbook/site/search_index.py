@@ -198,11 +198,14 @@ def _full_build(records: Sequence[SearchRecord], known: Mapping[str, tuple[str, 
             postings[term].append(doc)
     shards: dict[str, dict[str, list[str]]] = defaultdict(dict)
     for term, listed in postings.items():
-        shards[shard_key(term)][term] = sorted(listed)
+        listed.sort()  # in place: the postings are the biggest thing made here
+        shards[shard_key(term)][term] = listed
+    postings.clear()
     files: dict[str, bytes] = {}
-    for key, shard in shards.items():
-        files.update(_shard_files(key, shard))
-    files.update({f"d/{prefix}.json": _dump(chunk) for prefix, chunk in chunks.items()})
+    for key in list(shards):  # each shard's lists go as soon as its files are made
+        files.update(_shard_files(key, shards.pop(key)))
+    for prefix in list(chunks):
+        files[f"d/{prefix}.json"] = _dump(chunks.pop(prefix))
     files["meta.json"] = _meta(len(ids))
     return files, docs
 
