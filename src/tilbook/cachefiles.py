@@ -8,13 +8,14 @@ loaded value as read-only, since a later build may be handed the same object.
 """
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .fsutil import atomic_write
+from .fsutil import atomic_write_with
 
 _MEMORY: dict[str, tuple[tuple[int, int], Any]] = {}
 
@@ -49,13 +50,20 @@ def load(path: Path, convert: Callable[[Any], Any] | None = None) -> Any:
 def save(path: Path, stored: Any, value: Any = None) -> None:
     """Write `stored` to `path`; `value` (default: `stored`) is what `load` hands back meanwhile."""
     try:
-        atomic_write(path, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
+        # pickled straight into the file: `pickle.dumps` would hold a second copy of a big cache as bytes
+        atomic_write_with(path, functools.partial(pickle.dump, stored, protocol=pickle.HIGHEST_PROTOCOL),
+                          durable=False)
     except OSError:  # a cache that cannot be written only makes the next build slower
         _MEMORY.pop(str(path), None)
         return
     signature = _signature(path)
     if signature is not None:
         _MEMORY[str(path)] = (signature, stored if value is None else value)
+
+
+def forget(path: Path) -> None:
+    """Drop the memory copy of `path` (the file stays): for what this process will not load again."""
+    _MEMORY.pop(str(path), None)
 
 
 def remove(path: Path) -> None:

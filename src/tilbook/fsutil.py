@@ -7,7 +7,9 @@ replaces an existing file at all.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def atomic_write(path: Path, data: bytes | str, *, durable: bool = True) -> None:
@@ -16,13 +18,19 @@ def atomic_write(path: Path, data: bytes | str, *, durable: bool = True) -> None
     `durable=False` skips the fsync (still atomic for readers and crashes of the process; only a
     power loss could lose the new bytes): for build output, which can always be rebuilt."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    atomic_write_with(path, lambda handle: handle.write(payload), durable=durable)
+
+
+def atomic_write_with(path: Path, write: Callable[[BinaryIO], object], *, durable: bool = True) -> None:
+    """`atomic_write` of what `write(handle)` writes into the open file: big contents (a pickled
+    cache of hundreds of megabytes) go to the disk as they are made, never whole in memory."""
     path.parent.mkdir(parents=True, exist_ok=True)
     import tempfile  # here: `review --due` writes nothing, and tempfile costs ~4 ms to import
 
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            write(handle)
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())

@@ -26,7 +26,8 @@ class RenderedNotes:
 
     cache: RenderCache
     jobs: list[RenderJob]
-    rendered: list[Rendered]
+    rendered: Sequence[Rendered]
+    """Made from the cache as they are read (`render.cache.RenderedView`)."""
 
     def save_cache(self, *, keep_others: bool = True) -> None:
         """Write back the render cache (keeping entries this run did not use, unless told not to)."""

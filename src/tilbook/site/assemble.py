@@ -12,7 +12,7 @@ import functools
 import hashlib
 import multiprocessing
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -20,8 +20,9 @@ from typing import Any
 from .. import cachefiles
 from ..version import __version__
 from ..errors import BuildError
+from ..memory import give_back
 from ..notes import cache_dir, load_notebook
-from ..parallel import split_for_workers, worker_count
+from ..parallel import in_order, worker_count
 from .context import Lazy, Site, input_key
 from .result import BuildResult
 from .pages import theme_fingerprint
@@ -50,15 +51,36 @@ def assemble_site(root: Path, target: Path, *, drafts: bool, strict: bool, worke
     cache_folder = cache_dir(root)
     result.cache_hits = render_cache.hits
 
+    once = later is None
+    """A build of its own (`tilbook build`), not one of a preview server's: it writes its caches as
+    soon as they are complete and lets go of them, since the next build is another process."""
+    used = {job.key for job in jobs}
+    if once:
+        render_cache.save(used)
     site = Site(notebook, plan, drafts)
     site.fingerprint = input_key(__version__, theme_fingerprint(root), config.fingerprint(), drafts, site.nav)
     for planned, output, job in zip(plan.notes, rendered, jobs):
         # same settings, same note: same HTML
         site.add_note(planned, output, render_cache.settings + job.key, render_cache.text_terms.get(job.key, ""))
-    for step in STEPS:
-        step(site)
+    if once:
+        render_cache.forget()  # the site holds what it shows of each note (its HTML in the spill file)
+        give_back()
+    # The notes' texts and terms are read by related notes and the search index only: both are made
+    # now, and the texts dropped before the pages are planned (~3 KB a note).
+    site.connections.related(site.outputs)
     index_cache = _load_index_cache(cache_folder)
     index_changed = add_search_index(site, index_cache)
+    for note_output in site.outputs.values():
+        note_output.text = ""  # its terms stay: the build state records them (`NoteRow.terms`)
+    site.index_docs = {url: entry[:2] for url, entry in index_cache.get("docs", {}).items()}
+    if once and index_changed:
+        _save_index_cache(cache_folder, index_cache)
+    if once:
+        cachefiles.forget(_index_cache_path(cache_folder))
+        index_cache.clear()  # its files stay, as the site's search/ files
+    give_back()  # what the render cache, the texts and the index's making held (see memory.py)
+    for step in STEPS:
+        step(site)
     add_feeds(site)
     result.warnings = site.warnings
     result.notices = [site.connections.notice] if site.connections.notice else []
@@ -87,16 +109,22 @@ def assemble_site(root: Path, target: Path, *, drafts: bool, strict: bool, worke
                 elif item.spread:
                     spread.append(rel)
         made = _made_in_workers(site.files, spread, worker_count(workers))
-        for done, rel in enumerate(rels, 1):
-            if progress and done % 256 == 0:
-                progress("writing pages", done, len(site.files))
-            if rel in kept:
-                continue
-            item = site.files[rel]
-            if isinstance(item, Lazy):
-                ready = made.pop(rel, None)
-                item = ready if ready is not None else item.make()
-            writer.write(rel, item)
+        try:
+            ready = next(made, None)  # the workers start now, before the writer's threads do
+            for done, rel in enumerate(rels, 1):
+                if progress and done % 256 == 0:
+                    progress("writing pages", done, len(site.files))
+                if rel in kept:
+                    continue
+                item = site.files[rel]
+                if isinstance(item, Lazy):
+                    if ready is not None and ready[0] == rel:
+                        item, ready = ready[1], next(made, None)
+                    else:
+                        item = item.make()
+                writer.write(rel, item)
+        finally:
+            made.close()
         for rel in sorted(site.media):
             writer.copy(rel, site.media[rel])
         result.removed = writer.commit(drafts=drafts, info={"generator": "tilbook", "version": __version__,
@@ -105,15 +133,15 @@ def assemble_site(root: Path, target: Path, *, drafts: bool, strict: bool, worke
     if later is not None:
         saves.append(writer.save_manifest)
     saves.append(functools.partial(_save_page_keys, cache_folder, target, page_keys))
-    saves.append(functools.partial(render_cache.save, {job.key for job in jobs}))
-    if index_changed:
-        saves.append(functools.partial(_save_index_cache, cache_folder, index_cache))
+    if not once:
+        saves.append(functools.partial(render_cache.save, used))
+        if index_changed:
+            saves.append(functools.partial(_save_index_cache, cache_folder, index_cache))
     if later is None:
         for save in saves:
             save()
     else:
         later.extend(saves)
-    site.index_docs = index_cache.get("docs", {})
     result.pages = sum(1 for rel in site.files if rel.endswith(".html"))
     result.seconds = time.perf_counter() - started
     return result, site
@@ -141,6 +169,10 @@ def note_rows(site: Site) -> dict[str, NoteRow]:
 
 PARALLEL_PAGES = 2000
 """From this many note pages to render, Jinja runs in worker processes too."""
+PAGES_PER_CHUNK = 100
+"""Note pages a worker makes per task (~1 MB of HTML)."""
+CHUNKS_AHEAD = 4
+"""Tasks per worker made ahead of the writer, at most: made pages wait in memory only that long."""
 _files_for_workers: dict[str, bytes | Lazy] = {}
 """The build's planned files, as forked page workers inherit them."""
 
@@ -149,18 +181,22 @@ def _make_in_worker(rels: list[str]) -> list[bytes]:
     return [item.make() for rel in rels for item in [_files_for_workers[rel]] if isinstance(item, Lazy)]
 
 
-def _made_in_workers(files: dict[str, bytes | Lazy], rels: list[str], workers: int) -> dict[str, bytes]:
+def _made_in_workers(files: dict[str, bytes | Lazy], rels: list[str], workers: int
+                     ) -> Generator[tuple[str, bytes], None, None]:
     """Note pages rendered by forked workers that inherit this build's state (nothing to send but
-    names, since templates and contexts are already in memory); {} when too few or no `fork`."""
+    names, since templates and contexts are already in memory), as (rel, page) in the order of
+    `rels`, made a few chunks ahead of the writer that takes them (made all at once, they held
+    every note page of the site in memory until written: ~780 MB at 100,000 notes); nothing when
+    too few or no `fork`. Close the iterator when done: that ends the workers."""
     global _files_for_workers
     if len(rels) < PARALLEL_PAGES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return {}
-    chunks = split_for_workers(rels, workers, smallest=64)
+        return
+    chunks = [rels[i:i + PAGES_PER_CHUNK] for i in range(0, len(rels), PAGES_PER_CHUNK)]
     _files_for_workers = files
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return {rel: page for chunk, pages in zip(chunks, pool.map(_make_in_worker, chunks))
-                    for rel, page in zip(chunk, pages)}
+            for chunk, pages in in_order(pool, _make_in_worker, chunks, ahead=workers * CHUNKS_AHEAD):
+                yield from zip(chunk, pages)
     finally:
         _files_for_workers = {}
 
@@ -178,11 +214,15 @@ def _save_page_keys(folder: Path, target: Path, keys: dict[str, str]) -> None:
     cachefiles.save(_keys_path(folder, target), keys)
 
 
+def _index_cache_path(folder: Path) -> Path:
+    return folder / "site-index.pickle"
+
+
 def _load_index_cache(folder: Path) -> dict[str, Any]:
     """The search index state (a copy of the top level: the loaded object may be shared)."""
-    loaded = cachefiles.load(folder / "site-index.pickle")
+    loaded = cachefiles.load(_index_cache_path(folder))
     return dict(loaded) if isinstance(loaded, dict) and loaded.get("version") == INDEX_CACHE_VERSION else {}
 
 
 def _save_index_cache(folder: Path, cache: dict[str, Any]) -> None:
-    cachefiles.save(folder / "site-index.pickle", cache)
+    cachefiles.save(_index_cache_path(folder), cache)

@@ -29,6 +29,7 @@ from .feeds import absolute
 from .result import BuildWarning
 from .i18n import Language
 from .pages import make_environment, template_error
+from ..spill import Spill, Spilled
 from ..plan import PlannedNote, SitePlan
 
 esc = functools.partial(html.escape, quote=True)
@@ -63,7 +64,8 @@ class NoteOutput:
     """A note's HTML ready for pages (root placeholder inside) and its plain text."""
 
     planned: PlannedNote
-    html: str
+    spilled: Spilled
+    """Where the HTML waits for the pages that show it (out of memory: see spill.py)."""
     text: str
     excerpt: str
     item: dict[str, Any] = field(default_factory=dict)
@@ -73,6 +75,10 @@ class NoteOutput:
     depends on."""
     text_terms: str = ""
     """The text's search-index terms, if the render step found them."""
+
+    @property
+    def html(self) -> str:
+        return self.spilled.text()
 
 
 def _after_title(text: str, titles: tuple[str, ...], derived: bool) -> str:
@@ -113,6 +119,7 @@ class Site:
         self.language = Language.of(self.config.language, cache=cache_dir(notebook.root))
         self.env = make_environment(notebook.root, self.language)
         self.outputs: dict[str, NoteOutput] = {}
+        self.spill = Spill(notebook.root / CACHE_DIR)
         self.media: dict[str, Path] = {}
         self.looked_up: set[Path] = set()
         """Every local file a note links to or shows, found or not (the build state watches them)."""
@@ -125,8 +132,9 @@ class Site:
         self.root = notebook.root.resolve()
         self.category_urls = {g.name: g.url for g in plan.categories}
         self.tag_urls = {g.name.casefold(): g.url for g in plan.tags}
-        self.entries: dict[tuple[str, bool], str] = {}
-        """List-page entries already written in this build, by (note, with excerpt)."""
+        self.entries: dict[tuple[str, bool], bytes] = {}
+        """List-page entries already written in this build, by (note, with excerpt), as UTF-8: as
+        `str`, the category's emoji makes an entry four bytes a character (~260 MB at 100,000 notes)."""
         self.connections = Connections(notebook, plan)
         """Links between notes, backlinks, related notes, dates from git (site/connected.py)."""
         self._start_records()
@@ -141,6 +149,7 @@ class Site:
         site.language = Language.of(config.language, cache=cache_dir(root))
         site.env = make_environment(root, site.language)
         site.outputs, site.media, site.looked_up, site.warnings, site.files = {}, {}, set(), [], {}
+        site.spill = Spill(root / CACHE_DIR)
         site.fingerprint, site.sitemap_urls, site.entries = "", [], {}
         site.category_urls, site.tag_urls = category_urls, tag_urls
         site.connections = Connections.replay(config.language, lookups)
@@ -150,8 +159,8 @@ class Site:
     def _start_records(self) -> None:
         self.note_records: dict[str, NoteRecord] = {}
         """What each note's making used and said (the build state keeps it for quick builds)."""
-        self.index_docs: dict[str, tuple[str, str, str]] = {}
-        """The search index's entry of each note page URL (fingerprint, document id, terms)."""
+        self.index_docs: dict[str, tuple[str, str]] = {}
+        """The search index's entry of each note page URL (fingerprint, document id)."""
         self.recipes: dict[str, Recipe] = {}
         """Outputs made in this build that show notes as fragments, with where each fragment is."""
         self.note_pages: dict[str, tuple[str | None, str | None, tuple[str, ...], tuple[str, ...]]] = {}
@@ -246,7 +255,7 @@ class Site:
         else:
             digest.update(body.encode("utf-8", "surrogatepass"))
             digest.update(text.encode("utf-8", "surrogatepass"))
-        self.outputs[note.rel] = NoteOutput(planned, body, text, excerpt, item, digest.hexdigest(),
+        self.outputs[note.rel] = NoteOutput(planned, self.spill.add(body), text, excerpt, item, digest.hexdigest(),
                                             text_terms if text is rendered.text else "")
         self.note_records[note.rel] = NoteRecord(
             warnings=tuple((w.path, w.line, w.code, w.message) for w in self.warnings[first_warning:]), media=self._note_media, looked_up=tuple(sorted(self._note_looked)),
@@ -271,13 +280,15 @@ class Site:
         for planned in notes:
             cached = self.entries.get((planned.note.rel, excerpts))
             if cached is None:
-                cached = self.entries[(planned.note.rel, excerpts)] = _list_entry(self.item(planned), excerpts, draft)
+                cached = self.entries[(planned.note.rel, excerpts)] = \
+                    _list_entry(self.item(planned), excerpts, draft).encode("utf-8", "surrogatepass")
             if fragments is not None:  # marked, so the page's recipe knows where each entry is
-                parts.append(f"{FRAGMENT_START}{len(fragments)}{FRAGMENT_OPEN}{cached}{FRAGMENT_END}")
-                fragments.append((planned.note.rel, entry_kind(excerpts), cached))
+                text = cached.decode("utf-8", "surrogatepass")
+                parts.append(f"{FRAGMENT_START}{len(fragments)}{FRAGMENT_OPEN}{text}{FRAGMENT_END}".encode("utf-8"))
+                fragments.append((planned.note.rel, entry_kind(excerpts), text))
             else:
                 parts.append(cached)
-        return Markup("".join(parts))
+        return Markup(b"".join(parts).decode("utf-8", "surrogatepass"))
 
     def keys(self, notes: tuple[PlannedNote, ...] | list[PlannedNote]) -> list[str]:
         return [self.outputs[p.note.rel].key for p in notes]

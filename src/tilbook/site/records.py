@@ -93,8 +93,9 @@ class NoteRow(NamedTuple):
     answers: dict[tuple[str, str], Any]
     terms: str
     """The terms of its text related notes score (`connected.scored_terms`)."""
-    search: tuple[str, str, str] | None
-    """The search index's entry: (fingerprint, document id, terms)."""
+    search: tuple[str, ...] | None
+    """The search index's entry: (fingerprint, document id); its terms follow from `terms`, the
+    title and the tags (`search_index.record_terms`)."""
     neighbours: tuple[str | None, str | None, tuple[str, ...], tuple[str, ...]] | None
     """Its page's previous and next note, the notes it is linked from and its related notes, as shown."""
     order: int

@@ -4,14 +4,16 @@ into the pages that show them, and the search index's changed files. Imported on
 text changed, so a build whose edited notes read as before imports no renderer."""
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from ..plan import PlannedNote
-from ..render.cache import RenderJob, _rendered_with_terms, job_key, settings_key
+from ..render.cache import RenderJob, job_key, settings_key
 from ..render.markdown import Renderer
+from ..tokens import terms
 from ..version import __version__
 from . import records, state
 from .connected import page_parts, related_unchanged, scored_terms
@@ -20,7 +22,7 @@ from .feeds import entry_bytes
 from .fragments import digest_section, feed_entry, note_context
 from .lookups import NeedFullBuild, RecordedLookups
 from .records import FEED_ENTRY, Fragment, NoteRow, Recipe
-from .search_index import SearchRecord, patch_documents
+from .search_index import SearchRecord, patch_documents, record_terms
 from .writer import SiteWriter
 
 
@@ -35,7 +37,7 @@ class Replay:
         self.memos: dict[str, tuple[dict[Any, Any], dict[Any, Any]]] = {}
         self.df: dict[str, int] | None = None
         """Related notes' document frequencies, once an edit's words need them."""
-        self.search_entries: dict[str, tuple[str, str, str]] = {}
+        self.search_entries: dict[str, tuple[str, ...]] = {}
 
     # --- the notes ----------------------------------------------------------------------
     def site(self, config: Any, shown: dict[str, NoteRow]) -> Site:
@@ -58,7 +60,8 @@ class Replay:
             note = notes[rel]
             job = RenderJob(job_key(note.digest_hash, anchor), note.body, anchor)
             renderer._code_cache, renderer._math_cache = dict(row.memo[0]), dict(row.memo[1])
-            rendered, text_terms = _rendered_with_terms(renderer, job)
+            rendered = renderer.render(job.body, id_prefix=job.anchor)  # as the render cache's workers do
+            text_terms = "\n".join(sorted(terms(rendered.text)))
             self.memos[rel] = tuple({key: value for key, value in cache.items() if key[0] in note.body}  # type: ignore[assignment]
                                     for cache in (renderer._code_cache, renderer._math_cache))
             try:
@@ -154,7 +157,8 @@ class Replay:
                                   category=note.category, tags=note.tags, text=output.text, fingerprint=output.key,
                                   text_terms=output.text_terms)
             if row.search[0] != record.fingerprint:
-                changes.append((row.search, record))
+                before = dataclasses.replace(record, text="", text_terms=row.terms)  # title and tags as they were
+                changes.append(((row.search[0], row.search[1], record_terms(before)), record))
         if not changes:
             return
         patched = patch_documents(changes, int(self.last.report["notes"]), self._read_index)
@@ -162,7 +166,7 @@ class Replay:
             raise NeedFullBuild("the search index needs a full build (a document would move, or its layout changed)")
         made, entries = patched
         by_url = {outputs[rel].planned.url: rel for rel in changed}
-        self.search_entries = {by_url[url]: entry for url, entry in entries.items()}
+        self.search_entries = {by_url[url]: entry[:2] for url, entry in entries.items()}
         for rel, data in made.items():
             if data != self._read_index(rel):
                 files[f"search/{rel}"] = data

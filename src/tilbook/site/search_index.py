@@ -165,6 +165,23 @@ def _record_terms(record: SearchRecord) -> str:
     return "\n".join(sorted(text | terms(record.title) | {normalise(t) for t in record.tags}))
 
 
+def _kept(found: str) -> bytes:
+    """A record's terms as the state keeps them: UTF-8 bytes. The state is pickled for the next
+    build, and pickling a `str` makes CPython keep a UTF-8 copy inside it as long as it lives."""
+    return found.encode("utf-8", "surrogatepass")
+
+
+def _terms_kept(entry: tuple[str, str, str | bytes]) -> str:
+    """The terms of a state entry (a state written before `_kept` holds them as `str`)."""
+    found = entry[2]
+    return found if isinstance(found, str) else found.decode("utf-8", "surrogatepass")
+
+
+def record_terms(record: SearchRecord) -> str:
+    """A record's index terms as the index lists them (a quick build diffs a note's old and new)."""
+    return _record_terms(record)
+
+
 def _fingerprint(record: SearchRecord) -> str:
     if record.fingerprint:
         return record.fingerprint
@@ -190,11 +207,11 @@ def build_site_index(records: Sequence[SearchRecord]) -> dict[str, bytes]:
     return _full_build(records, {})[0]
 
 
-def _full_build(records: Sequence[SearchRecord], known: Mapping[str, tuple[str, str, str]]
-                ) -> tuple[dict[str, bytes], dict[str, tuple[str, str, str]]]:
+def _full_build(records: Sequence[SearchRecord], known: Mapping[str, tuple[str, str, str | bytes]]
+                ) -> tuple[dict[str, bytes], dict[str, tuple[str, str, str | bytes]]]:
     """Every file, and per record id its (fingerprint, doc id, terms); `known` saves re-tokenising."""
     ids: set[str] = set()
-    docs: dict[str, tuple[str, str, str]] = {}
+    docs: dict[str, tuple[str, str, str | bytes]] = {}
     postings: dict[str, list[str]] = defaultdict(list)
     chunks: dict[str, dict[str, list[str]]] = defaultdict(dict)
     bits = chunk_bits(len(records))
@@ -204,17 +221,20 @@ def _full_build(records: Sequence[SearchRecord], known: Mapping[str, tuple[str, 
         chunks[chunk_of(doc, bits)][doc] = _entry(record)
         fingerprint = _fingerprint(record)
         before = known.get(record.id)
-        found = before[2] if before is not None and before[0] == fingerprint else _record_terms(record)
-        docs[record.id] = (fingerprint, doc, found)
+        found = _terms_kept(before) if before is not None and before[0] == fingerprint else _record_terms(record)
+        docs[record.id] = (fingerprint, doc, _kept(found))
         for term in found.split("\n") if found else ():
             postings[term].append(doc)
     shards: dict[str, dict[str, list[str]]] = defaultdict(dict)
     for term, listed in postings.items():
-        shards[shard_key(term)][term] = sorted(listed)
+        listed.sort()  # in place: the postings are the biggest thing made here
+        shards[shard_key(term)][term] = listed
+    postings.clear()
     files: dict[str, bytes] = {}
-    for key, shard in shards.items():
-        files.update(_shard_files(key, shard))
-    files.update({f"d/{prefix}.json": _dump(chunk) for prefix, chunk in chunks.items()})
+    for key in list(shards):  # each shard's lists go as soon as its files are made
+        files.update(_shard_files(key, shards.pop(key)))
+    for prefix in list(chunks):
+        files[f"d/{prefix}.json"] = _dump(chunks.pop(prefix))
     files["meta.json"] = _meta(len(ids))
     return files, docs
 
@@ -240,8 +260,8 @@ def update_site_index(records: Sequence[SearchRecord], state: MutableMapping[str
     return files, {rel for rel in files if before.get(rel) != files[rel]} | (set(before) - set(files))
 
 
-def _patch(records: Sequence[SearchRecord], old_docs: dict[str, tuple[str, str, str]], old_files: dict[str, bytes]
-           ) -> tuple[dict[str, bytes], dict[str, tuple[str, str, str]], set[str]] | None:
+def _patch(records: Sequence[SearchRecord], old_docs: dict[str, tuple[str, str, str | bytes]], old_files: dict[str, bytes]
+           ) -> tuple[dict[str, bytes], dict[str, tuple[str, str, str | bytes]], set[str]] | None:
     if any(len(entry[1]) != ID_LENGTH for entry in old_docs.values()):
         return None
     current = {r.id: r for r in records}
@@ -274,7 +294,8 @@ def _patch(records: Sequence[SearchRecord], old_docs: dict[str, tuple[str, str, 
         return chunks[key]
 
     for record_id in gone:
-        _, doc, found = docs.pop(record_id)
+        entry = docs.pop(record_id)
+        doc, found = entry[1], _terms_kept(entry)
         for term in found.split("\n") if found else ():
             table = shard(term)
             listed = table.get(term, [])
@@ -291,7 +312,7 @@ def _patch(records: Sequence[SearchRecord], old_docs: dict[str, tuple[str, str, 
             return None
         taken.add(doc)
         found = _record_terms(record)
-        docs[record_id] = (fingerprints[record_id], doc, found)
+        docs[record_id] = (fingerprints[record_id], doc, _kept(found))
         for term in found.split("\n") if found else ():
             insort(shard(term).setdefault(term, []), doc)
         chunk(doc)[doc] = _entry(record)
@@ -458,6 +479,8 @@ def patch_documents(changes: Sequence[tuple[tuple[str, str, str], SearchRecord]]
         if doc_id(record, set()) != doc:
             return None
         found = _record_terms(record)
+        if isinstance(old_terms, bytes):  # as the index state keeps them (`_kept`)
+            old_terms = old_terms.decode("utf-8", "surrogatepass")
         before, after = set(old_terms.split("\n")) - {""}, set(found.split("\n")) - {""}
         for term in before - after:
             table = shard(term)
