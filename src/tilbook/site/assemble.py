@@ -12,7 +12,7 @@ import functools
 import hashlib
 import multiprocessing
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -147,24 +147,27 @@ def assemble_site(root: Path, target: Path, *, drafts: bool, strict: bool, worke
     return result, site
 
 
-def note_rows(site: Site) -> dict[str, NoteRow]:
-    """What the build state records of every note of the notebook (`site/records.py`)."""
-    rows = {}
+def note_rows(site: Site) -> Iterator[tuple[str, NoteRow]]:
+    """What the build state records of every note of the notebook (`site/records.py`), one note
+    at a time (a row is ~3 KB: the build state takes them as they come)."""
     answers = site.connections.lookups.answers
     order = {p.note.rel: i for i, p in enumerate(site.plan.notes)}
     for note in site.notebook.notes:
         planned = site.plan.by_rel.get(note.rel)
         meta = note_meta(note)
         if planned is None:
-            rows[note.rel] = NoteRow(meta, None, None, "", None, {}, "", None, None, -1, body_key(note))
+            yield note.rel, NoteRow(meta, None, None, "", None, {}, "", None, None, -1, body_key(note))
             continue
         output = site.outputs[note.rel]
-        rows[note.rel] = NoteRow(meta, (planned.url, planned.anchor), output.item, output.key, site.note_records[note.rel],
-                                 answers.get(note.rel, {}),
-                                 scored_terms(output),
-                                 site.index_docs.get(planned.url), site.note_pages.get(note.rel), order[note.rel],
-                                 body_key(note))
-    return rows
+        yield note.rel, NoteRow(meta, (planned.url, planned.anchor), output.item, output.key, site.note_records[note.rel],
+                                answers.get(note.rel, {}), scored_terms(output), site.index_docs.get(planned.url),
+                                site.note_pages.get(note.rel), order[note.rel], body_key(note))
+
+
+def warning_groups(site: Site) -> list[list[Any]]:
+    """The build's warnings by note in build order (`records.warning_groups`' form)."""
+    return [[order, p.note.rel, [list(w) for w in site.note_records[p.note.rel].warnings]]
+            for order, p in enumerate(site.plan.notes) if site.note_records[p.note.rel].warnings]
 
 
 PARALLEL_PAGES = 2000

@@ -58,7 +58,7 @@ def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, str
         recorded = records.kept_checks(con, str(target))
     finally:
         con.close()
-    from .assemble import assemble_site, note_rows  # the heavy part: markdown, math, templates, workers
+    from .assemble import assemble_site, note_rows, warning_groups  # the heavy part: markdown, math, templates, workers
     from .context import Lazy
 
     collecting = gc.isenabled()
@@ -67,19 +67,19 @@ def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, str
         result, site = assemble_site(root, target, drafts=drafts, strict=strict, workers=workers, progress=progress,
                                      later=later, recorded=recorded)
         result.full_because = full_because
-        rows = note_rows(site)
     finally:
         if collecting:
             gc.enable()
     report = {"notes": result.notes, "pages": result.pages, "notices": result.notices,
               "warnings": [[w.path, w.line, w.code, w.message] for w in result.warnings],
-              "warning_groups": records.warning_groups(rows), "nav": site.nav}
+              "warning_groups": warning_groups(site), "nav": site.nav}
     pages = [rel for rel, item in site.files.items() if isinstance(item, Lazy) and item.recorded]
 
     def record() -> None:
         state.record(cache, target, drafts=drafts, inputs=inputs, extra=[*site.media.values(), *site.looked_up],
                      report=report,
-                     also=lambda con: records.write(con, str(target), rows, site.recipes, pages, site.connections.df))
+                     also=lambda con: records.write(con, str(target), note_rows(site), site.recipes, pages,
+                                                    site.connections.df))
 
     if later is None:
         record()

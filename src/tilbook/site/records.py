@@ -172,7 +172,7 @@ def _blob(value: object) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def write(con: sqlite3.Connection, output: str, rows: dict[str, NoteRow], recipes: dict[str, Recipe],
+def write(con: sqlite3.Connection, output: str, rows: Iterable[tuple[str, NoteRow]], recipes: dict[str, Recipe],
           pages: Iterable[str], df: dict[str, int]) -> None:
     """Record this build's note rows (all notes: unchanged rows are not rewritten) and the recipes
     of the pages it made; drop the recipes of pages the site no longer has (`pages`: all it has);
@@ -185,11 +185,14 @@ def write(con: sqlite3.Connection, output: str, rows: dict[str, NoteRow], recipe
     save_df(con, output, df)
     stored = dict(con.execute("SELECT rel, digest FROM note_rows WHERE output = ?", (output,)))
     changed = []
-    for rel, row in rows.items():
+    for rel, row in rows:
         blob = _blob(row)
         digest = hashlib.blake2b(blob, digest_size=16).hexdigest()
         if stored.pop(rel, None) != digest:
             changed.append((output, rel, digest, blob))
+        if len(changed) >= 1000:  # in batches: 100,000 rows are ~300 MB
+            con.executemany("INSERT OR REPLACE INTO note_rows VALUES (?, ?, ?, ?)", changed)
+            changed.clear()
     con.executemany("INSERT OR REPLACE INTO note_rows VALUES (?, ?, ?, ?)", changed)
     con.executemany("DELETE FROM note_rows WHERE output = ? AND rel = ?", [(output, rel) for rel in stored])
     keep = set(pages)
