@@ -51,9 +51,10 @@ def assemble_site(root: Path, target: Path, *, drafts: bool, strict: bool, worke
     cache_folder = cache_dir(root)
     result.cache_hits = render_cache.hits
 
+    # A build of its own (`tilbook build`, not a preview server's) writes its render cache and index
+    # state as soon as they are complete and lets go of them: the next build is another process.
+    # What the memory of a 100,000-note build is made of: docs/performance.md, "Memory".
     once = later is None
-    """A build of its own (`tilbook build`), not one of a preview server's: it writes its caches as
-    soon as they are complete and lets go of them, since the next build is another process."""
     used = {job.key for job in jobs}
     if once:
         render_cache.save(used)
@@ -63,19 +64,18 @@ def assemble_site(root: Path, target: Path, *, drafts: bool, strict: bool, worke
         # same settings, same note: same HTML
         site.add_note(planned, output, render_cache.settings + job.key, render_cache.text_terms.get(job.key, ""))
     if once:
-        render_cache.forget()  # the site holds what it shows of each note (its HTML in the spill file)
-        give_back()
+        render_cache.forget()  # the site holds what it shows of each note (its HTML in its spill file)
     # The notes' texts and terms are read by related notes and the search index only: both are made
-    # now, and the texts dropped before the pages are planned (~3 KB a note).
+    # now, before the pages are planned, and the texts dropped (~3 KB a note).
     site.connections.related(site.outputs)
     index_cache = _load_index_cache(cache_folder)
     index_changed = add_search_index(site, index_cache)
     for note_output in site.outputs.values():
         note_output.text = ""  # its terms stay: the build state records them (`NoteRow.terms`)
     site.index_docs = {url: entry[:2] for url, entry in index_cache.get("docs", {}).items()}
-    if once and index_changed:
-        _save_index_cache(cache_folder, index_cache)
     if once:
+        if index_changed:
+            _save_index_cache(cache_folder, index_cache)
         cachefiles.forget(_index_cache_path(cache_folder))
         index_cache.clear()  # its files stay, as the site's search/ files
     give_back()  # what the render cache, the texts and the index's making held (see memory.py)
