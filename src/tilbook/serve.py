@@ -228,7 +228,7 @@ class Previewer:
             return bool(parts) and parts[0] not in ignored and not parts[-1].startswith(".") \
                 and not parts[-1].endswith(("~", ".swp", ".tmp"))
 
-        for changes in watchfiles.watch(self.root, watch_filter=wanted, debounce=80, step=30,
+        for changes in watchfiles.watch(self.root, watch_filter=wanted, debounce=80, step=30, rust_timeout=500,
                                         stop_event=stop, raise_interrupt=False):
             self.changes.put(sorted({Path(p).resolve().relative_to(self.root).as_posix() for _, p in changes}))
 
