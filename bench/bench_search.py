@@ -27,7 +27,8 @@ from corpus import TILBOOK, imported_notebook
 
 from tilbook.notes import load_notebook
 from tilbook.search import fts
-from tilbook.site.search_index import SearchRecord, build_site_index, search_files
+from tilbook.site.search_index import SearchRecord, build_site_index
+from tilbook.site.search_reader import search_files
 from tilbook.site.build import build_site
 from tilbook.tokens import is_cjk, runs
 

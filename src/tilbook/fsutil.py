@@ -6,6 +6,7 @@ replaces an existing file at all.
 """
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -73,3 +74,20 @@ def create_exclusive(path: Path, data: str, *, durable: bool = True) -> None:
         os.link(tmp_name, path)
     finally:
         Path(tmp_name).unlink(missing_ok=True)
+
+
+def exchange_folders(a: Path, b: Path) -> bool:
+    """Atomically swap two folders (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    import ctypes
+    import ctypes.util
+    libc_name = ctypes.util.find_library("c")
+    renameat2 = getattr(ctypes.CDLL(libc_name, use_errno=True), "renameat2", None) if libc_name else None
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) != 0:
+        err = ctypes.get_errno()
+        if err in (errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.EXDEV):
+            return False
+        raise OSError(err, os.strerror(err), str(a))
+    return True

@@ -107,7 +107,7 @@ elif point == "swap":  # every page staged, the live site not yet touched
 elif point == "journal":  # the journal written (the commit point), no move applied
     writer._apply = reached
 elif point == "two-renames":  # no renameat2: OUT renamed away, the new site not yet in its place
-    writer._exchange = lambda a, b: False
+    writer.exchange_folders = lambda a, b: False
     real_rename = os.rename
     def rename(src, dst):
         real_rename(src, dst)

@@ -179,7 +179,7 @@ def test_search_reads_escapes_as_rendered(notebook: Path, blog: Path, tilbook) -
     hits = [json.loads(x) for x in tilbook("search", "--json", "map_fn", cwd=notebook).out.splitlines()]
     assert [h["date"] for h in hits] == ["2022-01-05"]
     tilbook("build", cwd=notebook)
-    from tilbook.site.search_index import search_files
+    from tilbook.site.search_reader import search_files
     root = notebook / "site" / "search"
     files = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
     assert [r["date"] for r in search_files(files, "map_fn")] == ["2022-01-05"]

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import pytest
 
 from tests.site.generated import ENDINGS, ENGLISH, NOUNS, PARTICLES, note
-from tilbook.site.search_index import search_files, update_site_index
+from tilbook.site.search_index import update_site_index
+from tilbook.site.search_reader import search_files
 from tilbook.tokens import normalise
 
 BOUND = 300_000

@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 from tests.browser import browser_page, screenshot, static_server
 from tests.site.generated import note
 from tilbook.site import search_index as site_index
-from tilbook.site.search_index import SearchRecord, build_site_index, patch_documents, search_files, update_site_index
+from tilbook.site.search_index import SearchRecord, build_site_index, update_site_index
+from tilbook.site.search_patch import patch_documents
+from tilbook.site.search_reader import search_files
 from tilbook.tokens import normalise
 
 

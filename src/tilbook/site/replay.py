@@ -22,7 +22,8 @@ from .feeds import entry_bytes
 from .fragments import digest_section, feed_entry, note_context
 from .lookups import NeedFullBuild, RecordedLookups
 from .records import FEED_ENTRY, Fragment, NoteRow, Recipe
-from .search_index import SearchRecord, patch_documents, record_terms
+from .search_index import SearchRecord, record_terms
+from .search_patch import patch_documents
 from .writer import SiteWriter
 
 

@@ -17,7 +17,6 @@ it is complete: new and changed files go to a pending folder beside OUT. Then ei
 """
 from __future__ import annotations
 
-import errno
 import fcntl
 import hashlib
 import json
@@ -29,7 +28,7 @@ from pathlib import Path, PurePosixPath
 
 from .. import cachefiles
 from ..errors import BuildError
-from ..fsutil import atomic_write
+from ..fsutil import atomic_write, exchange_folders
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
@@ -277,7 +276,7 @@ class SiteWriter:
         if not self.out.exists():
             os.rename(self.pending, self.out)
             return
-        if not _exchange(self.pending, self.out):
+        if not exchange_folders(self.pending, self.out):
             old = _beside(self.out, OLD_TAG)
             os.rename(self.out, old)  # not atomic: until the next line OUT is missing (see recover)
             os.rename(self.pending, self.out)
@@ -316,23 +315,6 @@ class SiteWriter:
 def manifest_path(cache: Path, out: Path) -> Path:
     """Where the writer keeps what it last wrote to `out` (in the notebook's cache folder)."""
     return cache / f"site-manifest-{hashlib.sha1(str(out).encode()).hexdigest()[:12]}.pickle"
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two folders (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
-    import ctypes
-    import ctypes.util
-    libc_name = ctypes.util.find_library("c")
-    renameat2 = getattr(ctypes.CDLL(libc_name, use_errno=True), "renameat2", None) if libc_name else None
-    if renameat2 is None:
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) != 0:
-        err = ctypes.get_errno()
-        if err in (errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.EXDEV):
-            return False
-        raise OSError(err, os.strerror(err), str(a))
-    return True
 
 
 def _write_file(path: str, payload: bytes) -> None:
