@@ -238,6 +238,42 @@ def _full_build(records: Sequence[SearchRecord], known: Mapping[str, tuple[str, 
     return files, docs
 
 
+class Shards:
+    """Term shards of an index read on demand from its files and changed in place (a patch):
+    `made()` gives their files again, None for a file that goes."""
+
+    def __init__(self, files: Mapping[str, bytes]) -> None:
+        self.files = files
+        self.tables: dict[str, dict[str, list[str]]] = {}
+        self.sources: set[str] = set()
+
+    def table(self, term: str) -> dict[str, list[str]]:
+        key = shard_key(term)
+        if key not in self.tables:
+            self.tables[key], used = _read_shard(self.files, key)
+            self.sources.update(used)
+        return self.tables[key]
+
+    def drop(self, term: str, doc: str) -> None:
+        table = self.table(term)
+        listed = table.get(term, [])
+        if doc in listed:
+            listed.remove(doc)
+        if not listed:
+            table.pop(term, None)
+
+    def add(self, term: str, doc: str) -> None:
+        listed = self.table(term).setdefault(term, [])
+        if doc not in listed:
+            insort(listed, doc)
+
+    def made(self) -> dict[str, bytes | None]:
+        made: dict[str, bytes | None] = {rel: None for rel in self.sources}
+        for key, table in self.tables.items():
+            made.update(_shard_files(key, table))
+        return made
+
+
 def update_site_index(records: Sequence[SearchRecord], state: MutableMapping[str, Any]) -> tuple[dict[str, bytes], set[str]]:
     """The index files for `records` and which of them differ from the last call with `state`.
 
@@ -274,16 +310,8 @@ def _patch(records: Sequence[SearchRecord], old_docs: dict[str, tuple[str, str, 
         return None  # every document moves to a new chunk
     docs = dict(old_docs)
     files = dict(old_files)
-    shards: dict[str, dict[str, list[str]]] = {}
-    shard_sources: set[str] = set()
+    shards = Shards(files)
     chunks: dict[str, dict[str, list[str]]] = {}
-
-    def shard(term: str) -> dict[str, list[str]]:
-        key = shard_key(term)
-        if key not in shards:
-            shards[key], used = _read_shard(files, key)
-            shard_sources.update(used)
-        return shards[key]
 
     def chunk(doc: str) -> dict[str, list[str]]:
         key = chunk_of(doc, bits)
@@ -296,12 +324,7 @@ def _patch(records: Sequence[SearchRecord], old_docs: dict[str, tuple[str, str, 
         entry = docs.pop(record_id)
         doc, found = entry[1], _terms_kept(entry)
         for term in found.split("\n") if found else ():
-            table = shard(term)
-            listed = table.get(term, [])
-            if doc in listed:
-                listed.remove(doc)
-            if not listed:
-                table.pop(term, None)
+            shards.drop(term, doc)
         chunk(doc).pop(doc, None)
     taken = {entry[1] for entry in docs.values()}
     for record_id in added:
@@ -313,11 +336,9 @@ def _patch(records: Sequence[SearchRecord], old_docs: dict[str, tuple[str, str, 
         found = _record_terms(record)
         docs[record_id] = (fingerprints[record_id], doc, _kept(found))
         for term in found.split("\n") if found else ():
-            insort(shard(term).setdefault(term, []), doc)
+            shards.add(term, doc)
         chunk(doc)[doc] = _entry(record)
-    made: dict[str, bytes | None] = {rel: None for rel in shard_sources}  # None: the file goes
-    for key, table in shards.items():
-        made.update(_shard_files(key, table))
+    made = shards.made()
     for key, entries in chunks.items():
         made[f"d/{key}.json"] = _dump(entries) if entries else None
     made["meta.json"] = _meta(len(docs))

@@ -3,11 +3,9 @@ edited note's gained or lost terms and its document chunk are in, read from the 
 from __future__ import annotations
 
 import json
-from bisect import insort
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
-from .search_index import (SearchRecord, _dump, _entry, _fingerprint, _meta, _read_shard, _record_terms, _shard_files,
-                           chunk_bits, chunk_of, doc_id, shard_key)
+from .search_index import SearchRecord, Shards, _dump, _entry, _fingerprint, _meta, _record_terms, chunk_bits, chunk_of, doc_id
 
 
 def patch_documents(changes: Sequence[tuple[tuple[str, str, str], SearchRecord]], documents: int,
@@ -23,17 +21,9 @@ def patch_documents(changes: Sequence[tuple[tuple[str, str, str], SearchRecord]]
         return None
     bits = chunk_bits(documents)
     files = _Files(read)
-    shards: dict[str, dict[str, list[str]]] = {}
-    sources: set[str] = set()
+    shards = Shards(files)
     chunks: dict[str, dict[str, list[str]]] = {}
     entries: dict[str, tuple[str, str, str]] = {}
-
-    def shard(term: str) -> dict[str, list[str]]:
-        key = shard_key(term)
-        if key not in shards:
-            shards[key], used = _read_shard(files, key)
-            sources.update(used)
-        return shards[key]
 
     for (_, doc, old_terms), record in changes:
         if doc_id(record, set()) != doc:
@@ -43,25 +33,16 @@ def patch_documents(changes: Sequence[tuple[tuple[str, str, str], SearchRecord]]
             old_terms = old_terms.decode("utf-8", "surrogatepass")
         before, after = set(old_terms.split("\n")) - {""}, set(found.split("\n")) - {""}
         for term in before - after:
-            table = shard(term)
-            listed = table.get(term, [])
-            if doc in listed:
-                listed.remove(doc)
-            if not listed:
-                table.pop(term, None)
+            shards.drop(term, doc)
         for term in sorted(after - before):
-            listed = shard(term).setdefault(term, [])
-            if doc not in listed:
-                insort(listed, doc)
+            shards.add(term, doc)
         key = chunk_of(doc, bits)
         if key not in chunks:
             data = files.get(f"d/{key}.json")
             chunks[key] = json.loads(data) if data else {}
         chunks[key][doc] = _entry(record)
         entries[record.id] = (_fingerprint(record), doc, found)
-    made: dict[str, bytes | None] = {rel: None for rel in sources}
-    for key, table in shards.items():
-        made.update(_shard_files(key, table))
+    made = shards.made()
     for key, listed_docs in chunks.items():
         made[f"d/{key}.json"] = _dump(listed_docs)
     return made, entries
