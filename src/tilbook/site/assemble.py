@@ -130,6 +130,8 @@ def assemble_site(root: Path, target: Path, *, drafts: bool, strict: bool, worke
         result.removed = writer.commit(drafts=drafts, info={"generator": "tilbook", "version": __version__,
                                                              "drafts": drafts})
         result.changed, result.unchanged = writer.changed, writer.unchanged
+    site.entries.clear()  # the list entries were for the pages: the caches and records saved next reuse them
+    give_back()
     if later is not None:
         saves.append(writer.save_manifest)
     saves.append(functools.partial(_save_page_keys, cache_folder, target, page_keys))

@@ -280,8 +280,9 @@ class Site:
         for planned in notes:
             cached = self.entries.get((planned.note.rel, excerpts))
             if cached is None:
-                cached = self.entries[(planned.note.rel, excerpts)] = \
-                    _list_entry(self.item(planned), excerpts, draft).encode("utf-8", "surrogatepass")
+                cached = _list_entry(self.item(planned), excerpts, draft).encode("utf-8", "surrogatepass")
+                if excerpts:  # shown again on each of its tags' pages; without, on the archive's only
+                    self.entries[(planned.note.rel, excerpts)] = cached
             if fragments is not None:  # marked, so the page's recipe knows where each entry is
                 text = cached.decode("utf-8", "surrogatepass")
                 parts.append(f"{FRAGMENT_START}{len(fragments)}{FRAGMENT_OPEN}{text}{FRAGMENT_END}".encode("utf-8"))
