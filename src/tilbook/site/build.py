@@ -7,8 +7,9 @@ nothing to do costs what starting Python costs.
 """
 from __future__ import annotations
 
+import contextlib
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..errors import BuildError
@@ -42,34 +43,24 @@ def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, str
         return _unchanged(target, drafts, strict, last.report)
     if last is not None and last.same_extra and last.others == inputs.others:
         from .quick import quick_build  # only notes changed: maybe a few of them, in place
-        collecting = gc.isenabled()
-        gc.disable()  # as below; in the preview server a collection would walk its whole heap
-        try:
+        with _no_cyclic_gc():  # in the preview server a collection would walk its whole heap
             quick = quick_build(root, target, cache, drafts=drafts, strict=strict, inputs=inputs, last=last)
-        finally:
-            if collecting:
-                gc.enable()
         if not isinstance(quick, str):
             return quick
         full_because = quick
-    state.forget(cache, target)
     con = state.connect(cache)
     try:
+        state.forget(cache, target, con)
         recorded = records.kept_checks(con, str(target))
     finally:
         con.close()
     from .assemble import assemble_site, note_rows, warning_groups  # the heavy part: markdown, math, templates, workers
     from .context import Lazy
 
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with _no_cyclic_gc():
         result, site = assemble_site(root, target, drafts=drafts, strict=strict, workers=workers, progress=progress,
                                      later=later, recorded=recorded)
-        result.full_because = full_because
-    finally:
-        if collecting:
-            gc.enable()
+    result.full_because = full_because
     report = {"notes": result.notes, "pages": result.pages, "notices": result.notices,
               "warnings": [[w.path, w.line, w.code, w.message] for w in result.warnings],
               "warning_groups": warning_groups(site), "nav": site.nav}
@@ -86,6 +77,18 @@ def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, str
     else:
         later.append(record)  # after the manifest, which `later` also writes
     return result
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused (see `build_site`), as it was before afterwards."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _unchanged(target: Path, drafts: bool, strict: bool, report: dict[str, object]) -> BuildResult:

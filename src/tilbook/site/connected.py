@@ -138,10 +138,10 @@ class Connections:
         return tuple(reversed(sources)), tuple(related)
 
 
-def page_parts(linked_from: tuple[str, ...], related: tuple[str, ...], items: dict[str, dict[str, Any]]
+def page_parts(linked_from: tuple[str, ...], related: tuple[str, ...], item: Callable[[str], dict[str, Any]]
                ) -> dict[str, list[dict[str, Any]]]:
-    """What a note page shows of other notes (`items`: their list items by note)."""
-    return {"linked_from": [_shown(items[rel]) for rel in linked_from], "related": [_shown(items[rel]) for rel in related]}
+    """What a note page shows of other notes (`item`: a note's list item)."""
+    return {"linked_from": [_shown(item(rel)) for rel in linked_from], "related": [_shown(item(rel)) for rel in related]}
 
 
 def _bare(shown_html: str, name: str) -> bool:

@@ -268,10 +268,6 @@ class Site:
     def item(self, planned: PlannedNote) -> dict[str, Any]:
         return self.outputs[planned.note.rel].item
 
-    @property
-    def items(self) -> _Items:
-        return _Items(self.outputs)
-
     def entries_html(self, notes: Iterable[PlannedNote], excerpts: bool = True) -> Markup:
         """The `<li>` entries of a note list (newest first is the caller's order)."""
         parts = []
@@ -355,17 +351,6 @@ class Site:
                                 recorded=not spread)
         if path.endswith(".html") and path != "404.html":
             self.sitemap_urls.append((rel_url, lastmod))
-
-
-class _Items(dict[str, dict[str, Any]]):
-    """Notes' list items by note, read from the outputs."""
-
-    def __init__(self, outputs: dict[str, NoteOutput]) -> None:
-        super().__init__()
-        self.outputs = outputs
-
-    def __missing__(self, rel: str) -> dict[str, Any]:
-        return self.outputs[rel].item
 
 
 def _list_entry(item: dict[str, Any], excerpts: bool, draft_label: str = "draft") -> str:

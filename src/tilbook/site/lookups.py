@@ -73,25 +73,23 @@ class Lookups:
 
 
 class RecordedLookups(Lookups):
-    """The answers a full build recorded, for the notes it recorded them for."""
+    """The answers a full build recorded, for the notes it recorded them for; what each note
+    asks this time is kept (`asked_by`) as its answers for the next quick build."""
 
     def __init__(self, answers: dict[str, dict[tuple[str, str], Any]]) -> None:
         self.answers = answers
         self._current = {}
         self._recorded: dict[tuple[str, str], Any] = {}
+        self.asked_by: dict[str, dict[tuple[str, str], Any]] = {}
 
     def start(self, rel: str) -> None:
         if rel not in self.answers:
             raise NeedFullBuild(f"nothing recorded for {rel}")
         self._recorded = self.answers[rel]
-        self._current = {}
+        self._current = self.asked_by[rel] = {}
 
     def _answer(self, question: str, subject: str) -> Any:
         try:
             return self._recorded[(question, subject)]
         except KeyError:
             raise NeedFullBuild(f"not asked before: {question} {subject}") from None
-
-    def asked(self) -> dict[tuple[str, str], Any]:
-        """What the note asked this time (a quick build records it as the note's answers)."""
-        return self._current

@@ -247,20 +247,20 @@ def load_df(con: sqlite3.Connection, output: str) -> dict[str, int]:
 
 
 def rows_of(con: sqlite3.Connection, output: str, rels: Iterable[str]) -> dict[str, NoteRow]:
-    found = {}
-    for rel in set(rels):
-        got = con.execute("SELECT row FROM note_rows WHERE output = ? AND rel = ?", (output, rel)).fetchone()
-        if got is not None:
-            found[rel] = pickle.loads(got[0])
-    return found
+    return _each(con, "SELECT row FROM note_rows WHERE output = ? AND rel = ?", output, set(rels))
 
 
 def recipes_showing(con: sqlite3.Connection, output: str, rels: Iterable[str]) -> dict[str, Recipe]:
     pages = {page for rel in set(rels)
              for (page,) in con.execute("SELECT page FROM shown_on WHERE output = ? AND rel = ?", (output, rel))}
+    return _each(con, "SELECT recipe FROM recipes WHERE output = ? AND page = ?", output, sorted(pages))
+
+
+def _each(con: sqlite3.Connection, query: str, output: str, keys: Iterable[str]) -> dict[str, Any]:
+    """The pickled value `query` finds for each key that has one."""
     found = {}
-    for page in sorted(pages):
-        got = con.execute("SELECT recipe FROM recipes WHERE output = ? AND page = ?", (output, page)).fetchone()
+    for key in keys:
+        got = con.execute(query, (output, key)).fetchone()
         if got is not None:
-            found[page] = pickle.loads(got[0])
+            found[key] = pickle.loads(got[0])
     return found

@@ -48,7 +48,7 @@ class Replay:
             assert row.item is not None
             category_urls[row.item["category"]] = row.item["category_url"]
             tag_urls.update((t["name"].casefold(), t["url"]) for t in row.item["tags"])
-        self.lookups = _Answers({rel: row.answers for rel, row in shown.items()})
+        self.lookups = RecordedLookups({rel: row.answers for rel, row in shown.items()})
         return Site.replay(self.root, config, self.drafts, self.last.report["nav"], self.lookups, category_urls, tag_urls)
 
     def render(self, site: Site, config: Any, notes: dict[str, Any], shown: dict[str, NoteRow]) -> dict[str, NoteOutput]:
@@ -98,7 +98,7 @@ class Replay:
             before, after, linked_from, related = row.neighbours
             try:
                 context = note_context(output.item, output.html, row.page[1], items[before] if before else None,
-                                       items[after] if after else None, page_parts(linked_from, related, items))
+                                       items[after] if after else None, page_parts(linked_from, related, items.__getitem__))
             except KeyError:
                 raise NeedFullBuild(f"{rel}: a note its page shows was not recorded") from None
             url = row.page[0]
@@ -179,18 +179,6 @@ class Replay:
         except FileNotFoundError:
             return None
 
-
-
-class _Answers(RecordedLookups):
-    """Recorded answers; what each note asked this time is kept for its new row."""
-
-    def __init__(self, answers: dict[str, dict[tuple[str, str], Any]]) -> None:
-        super().__init__(answers)
-        self.asked_by: dict[str, dict[tuple[str, str], Any]] = {}
-
-    def start(self, rel: str) -> None:
-        super().start(rel)
-        self.asked_by[rel] = self._current
 
 
 def _neighbours(row: NoteRow) -> Iterable[str]:

@@ -35,7 +35,7 @@ def _note_pages(site: Site) -> None:
         linked_from, related = site.connections.page_notes(planned, site.outputs)
         site.note_pages[note.rel] = (before.note.rel if before else None, after.note.rel if after else None,
                                      linked_from, related)
-        connected = page_parts(linked_from, related, site.items)  # linked from, related notes
+        connected = page_parts(linked_from, related, lambda rel: site.outputs[rel].item)  # linked from, related notes
         output = site.outputs[note.rel]
         site.page(planned.url, "note.html", title=output.item["title"],
                   lastmod=site.connections.updated(note) or note.date,
