@@ -228,7 +228,10 @@ class Previewer:
             return bool(parts) and parts[0] not in ignored and not parts[-1].startswith(".") \
                 and not parts[-1].endswith(("~", ".swp", ".tmp"))
 
-        for changes in watchfiles.watch(self.root, watch_filter=wanted, debounce=80, step=30, rust_timeout=500,
+        # watchfiles yields once a check `step` ms after the first event finds no new one: 10–20 ms
+        # after a save (an editor's write-and-rename arrives within a millisecond or two), at most
+        # `debounce` ms while events keep coming.
+        for changes in watchfiles.watch(self.root, watch_filter=wanted, debounce=80, step=10, rust_timeout=500,
                                         stop_event=stop, raise_interrupt=False):
             self.changes.put(sorted({Path(p).resolve().relative_to(self.root).as_posix() for _, p in changes}))
 

@@ -28,7 +28,8 @@ from .result import BuildResult
 from .pages import theme_fingerprint
 from ..pipeline import prepare
 from .steps import INDEX_CACHE_VERSION, STEPS, add_feeds, add_search_index
-from .writer import SiteWriter, manifest_path
+from .manifest import manifest_of
+from .writer import SiteWriter
 from .connected import scored_terms
 from .records import NoteRow, body_key, note_meta
 
@@ -88,7 +89,7 @@ def assemble_site(root: Path, target: Path, *, drafts: bool, strict: bool, worke
         raise BuildError(f"{len(site.warnings)} warnings and --strict: nothing was written",
                          hint="fix them, e.g. " + str(site.warnings[0]))
 
-    manifest = manifest_path(cache_folder, target)
+    manifest = manifest_of(cache_folder, target)
     previous_keys = _load_page_keys(cache_folder, target)
     recipe_digests, rewritten = recorded if recorded is not None else (None, set())
     page_keys: dict[str, str] = {}

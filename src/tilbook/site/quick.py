@@ -35,7 +35,8 @@ from . import records, state
 from .lookups import NeedFullBuild
 from .records import NoteRow, Recipe
 from .result import BuildResult, BuildWarning
-from .writer import SiteWriter, manifest_path
+from .manifest import manifest_of
+from .writer import SiteWriter
 
 MAX_NOTES = 16
 """More edited notes than this: a full build (it is then about as quick)."""
@@ -95,7 +96,7 @@ class _Quick:
         new_rows = {rel: rows[rel] for rel in edited}
         files: dict[str, bytes | None] = {}
         recipes: dict[str, Recipe] = {}
-        with SiteWriter(self.target, manifest_path(self.cache, self.target), partial=True) as writer:
+        with SiteWriter(self.target, manifest_of(self.cache, self.target, self.con), partial=True) as writer:
             changed = {rel for rel in shown if outputs[rel].key != rows[rel].key}
             if changed:
                 replay.note_pages(site, changed, outputs, rows, files)

@@ -26,9 +26,9 @@ from collections import deque
 from typing import TYPE_CHECKING
 from pathlib import Path, PurePosixPath
 
-from .. import cachefiles
 from ..errors import BuildError
 from ..fsutil import atomic_write, exchange_folders
+from .manifest import Entry, Manifest
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
@@ -91,7 +91,7 @@ def _digest(data: bytes) -> str:
 class SiteWriter:
     """Collect a site's files, write the changed ones beside OUT, then move them in."""
 
-    def __init__(self, out: Path, manifest_path: Path | None = None, *, partial: bool = False) -> None:
+    def __init__(self, out: Path, manifest: Manifest | None = None, *, partial: bool = False) -> None:
         self.out = out
         self.partial = partial
         """Only some files are written (a quick build): the others stay, and only `remove`d ones go."""
@@ -99,8 +99,11 @@ class SiteWriter:
         self._staged_as: dict[str, str] = {}
         """Partial builds: the pending file name of each staged path."""
         self.pending = _beside(out, PENDING_TAG)
-        self.manifest_path = manifest_path
-        self.manifest: dict[str, list[object]] = {}
+        self.store = manifest
+        self.manifest: dict[str, Entry] = {}
+        """What the last build wrote (size, mtime, hash per file), if OUT still matches it: every
+        file for a full build; for a partial one, the files looked up so far (`_known`)."""
+        self._looked_up: set[str] = set()
         self.written: set[str] = set()
         self.moves: list[str] = []
         self.changed = 0
@@ -129,7 +132,10 @@ class SiteWriter:
             raise BuildError(f"another tilbook build is writing {self.out}", hint="wait for it to finish") from None
         recover(self.out)
         self.pending.mkdir()
-        self.manifest = self._load_manifest()
+        self._trusted = self.store is not None and (self.out / MARKER).is_file()
+        if self._trusted and not self.partial:
+            assert self.store is not None
+            self.manifest = self.store.everything()
         return self
 
     def __exit__(self, kind: object, value: object, trace: object) -> None:
@@ -141,25 +147,28 @@ class SiteWriter:
             shutil.rmtree(self.pending, ignore_errors=True)
         if self._lock_fd is not None:
             os.close(self._lock_fd)
+        if self.store is not None:
+            self.store.close()  # save_manifest, when the caller runs it later, opens it again
 
-    def _load_manifest(self) -> dict[str, list[object]]:
-        """What the last build wrote (size, mtime, hash per file), if OUT still matches it."""
-        if self.manifest_path is None or not (self.out / MARKER).is_file():
-            return {}
-        data = cachefiles.load(self.manifest_path)
-        if not isinstance(data, dict) or data.get("out") != str(self.out) or not isinstance(data.get("files"), dict):
-            return {}
-        return data["files"]  # type: ignore[no-any-return]
+    def _known(self, rel: str) -> Entry | None:
+        """The manifest's row for `rel` (a partial build reads the rows it needs one by one)."""
+        if self.partial and rel not in self._looked_up and self._trusted:
+            assert self.store is not None
+            self._looked_up.add(rel)
+            known = self.store.get(rel)
+            if known is not None:
+                self.manifest[rel] = known
+        return self.manifest.get(rel)
 
     def _same_as_before(self, rel: str, path: str, digest: str | None) -> bool:
-        known = self.manifest.get(rel)
+        known = self._known(rel)
         if known is None:
             return False
         try:
             stat = os.stat(path)
         except (FileNotFoundError, NotADirectoryError):
             return False
-        same = [stat.st_size, stat.st_mtime_ns] == known[:2] and (digest is None or digest == known[2])
+        same = (stat.st_size, stat.st_mtime_ns) == known[:2] and (digest is None or digest == known[2])
         if same:
             self._verified.add(rel)
         return same
@@ -176,7 +185,7 @@ class SiteWriter:
         path = self.target(rel)
         self.written.add(rel)
         digest = _digest(payload)
-        if self._same_as_before(rel, path, digest) or (rel not in self.manifest and _equal_file(path, payload)):
+        if self._same_as_before(rel, path, digest) or (self._known(rel) is None and _equal_file(path, payload)):
             self.unchanged += 1
             return False
         if self.partial:  # a few files: staged flat, named in the journal (no folders to make and remove)
@@ -218,8 +227,8 @@ class SiteWriter:
 
     def recorded_digest(self, rel: str) -> str | None:
         """The hash the manifest has for the live file `rel`."""
-        known = self.manifest.get(rel)
-        return str(known[2]) if known is not None else None
+        known = self._known(rel)
+        return known[2] if known is not None else None
 
     def keep(self, rel: str) -> bool:
         """Keep the live file as the last build wrote it; False (write it instead) if it changed."""
@@ -258,7 +267,7 @@ class SiteWriter:
         else:
             atomic_write(self.pending / JOURNAL, json.dumps({"moves": moves, "deletes": deletes}), durable=False)
             _apply(self.out, self.pending)
-        if self.manifest_path is not None and self.save_manifest_on_commit:
+        if self.store is not None and self.save_manifest_on_commit:
             self.save_manifest()
         return len([d for d in deletes if d != DRAFT_MARKER])
 
@@ -284,10 +293,9 @@ class SiteWriter:
         shutil.rmtree(self.pending, ignore_errors=True)  # the previous site, now beside OUT
 
     def save_manifest(self) -> None:
-        """Record what the site now holds (size, mtime, hash per file) for the next build."""
-        files: dict[str, list[object]] = {}
-        if self.partial:
-            files = {rel: known for rel, known in self.manifest.items() if rel not in self.removed}
+        """Record what the site now holds (size, mtime, hash per file) for the next build: the rows
+        of the files this build wrote or found changed, and of the files it removed."""
+        files: dict[str, Entry] = {}
         moved = set(self.moves)
         for rel in self.written:
             if rel in self._verified and rel not in moved:  # stat'ed by keep() or write() just now
@@ -300,21 +308,21 @@ class SiteWriter:
                 continue
             known = self.manifest.get(rel)
             if rel in self._digests:
-                files[rel] = [stat.st_size, stat.st_mtime_ns, self._digests[rel]]
-            elif known is None or known[:2] != [stat.st_size, stat.st_mtime_ns]:
+                files[rel] = (stat.st_size, stat.st_mtime_ns, self._digests[rel])
+            elif known is None or known[:2] != (stat.st_size, stat.st_mtime_ns):
                 with open(path, "rb") as handle:
-                    files[rel] = [stat.st_size, stat.st_mtime_ns, _digest(handle.read())]
+                    files[rel] = (stat.st_size, stat.st_mtime_ns, _digest(handle.read()))
             else:
                 files[rel] = known
-        assert self.manifest_path is not None
-        if files == self.manifest:
-            return
-        cachefiles.save(self.manifest_path, {"out": str(self.out), "files": files})
-
-
-def manifest_path(cache: Path, out: Path) -> Path:
-    """Where the writer keeps what it last wrote to `out` (in the notebook's cache folder)."""
-    return cache / f"site-manifest-{hashlib.sha1(str(out).encode()).hexdigest()[:12]}.pickle"
+        assert self.store is not None
+        changed = {rel: entry for rel, entry in files.items() if self.manifest.get(rel) != entry}
+        if not self._trusted:  # rows of another site that was in OUT once: all replaced
+            self.store.update(files, (), only=True)
+        elif self.partial:
+            self.store.update(changed, self.removed - set(files))
+        elif changed or len(files) != len(self.manifest):
+            self.store.update(changed, set(self.manifest) - set(files))
+        self.store.close()
 
 
 def _write_file(path: str, payload: bytes) -> None:
