@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DeployError
-from ..site.writer import DRAFT_MARKER, MARKER, safe_relpath, walk_files
+from ..site.outfolder import DRAFT_MARKER, MARKER, safe_relpath, walk_files
 
 NOT_PUBLISHED = frozenset({MARKER, DRAFT_MARKER})
 """Build bookkeeping that stays out of a deployed site."""

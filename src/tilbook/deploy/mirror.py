@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from ..errors import DeployError
 from ..fsutil import atomic_write
 from ..notes import NOTES_DIR
-from ..site.writer import remove_empty_folders, safe_relpath, unsafe_folder_reason, walk_files
+from ..site.outfolder import remove_empty_folders, safe_relpath, unsafe_folder_reason, walk_files
 from .content import DeployResult, SiteFiles, read
 
 MANIFEST = ".tilbook-deploy.json"

@@ -16,7 +16,7 @@ from ..errors import BuildError
 from ..paths import NOTES_DIR, cache_dir
 from . import records, state
 from .result import BuildResult, BuildWarning
-from .writer import check_output_folder
+from .outfolder import check_output_folder
 
 
 def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, strict: bool = False,
