@@ -6,7 +6,7 @@ from pathlib import Path
 
 import tomli_w
 
-from .config import CONFIG_NAME, DEFAULT_CONFIG, add_categories, load_config
+from .config import CONFIG_NAME, add_categories, default_config, load_config
 from .errors import InputError, UsageError
 from .fsutil import create_exclusive
 from .notes import NOTES_DIR, derive_title, format_note, title_slug, write_new_note
@@ -19,7 +19,7 @@ def init_notebook(folder: Path, *, title: str | None = None) -> Path:
     if config.exists():
         raise UsageError(f"{folder} already holds a notebook ({CONFIG_NAME} exists)",
                          hint="use it as it is, or choose another folder")
-    text = DEFAULT_CONFIG
+    text = default_config()
     if title is not None:  # tomli-w quotes and escapes any title; the comments of the default stay
         text = text.replace('title = "Today I Learned"\n', tomli_w.dumps({"title": title}), 1)
     folder.mkdir(parents=True, exist_ok=True)

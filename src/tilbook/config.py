@@ -88,8 +88,9 @@ class Config:
 SETTINGS = tuple(fields(Config))
 
 
-def _default_config() -> str:
-    """The tilbook.toml `init` writes: every setting at its default, with its comment."""
+def default_config() -> str:
+    """The tilbook.toml `init` writes: every setting at its default, with its comment (made when
+    asked, not at import: other commands only read a config)."""
     lines: list[str] = []
     table = ""
     import tomli_w  # writing a config only: reading one (every command) does not need it
@@ -111,9 +112,6 @@ def _default_config() -> str:
             line = line.ljust(25) + f"# {comment}"
         lines.append(line)
     return "\n".join(lines) + "\n"
-
-
-DEFAULT_CONFIG = _default_config()
 
 
 def _line_of(text: str, key: str) -> int | None:

@@ -17,7 +17,6 @@ import datetime as dt
 import hashlib
 import re
 import shutil
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +55,7 @@ class _Event:
 
 
 def _git(root: Path, *args: str, data: bytes | None = None) -> bytes:
+    import subprocess  # here: a quick build imports this module only for `shown_update`
     done = subprocess.run(["git", "-C", str(root), "-c", "core.quotePath=false", *args], input=data,
                           capture_output=True, check=True)
     return done.stdout
@@ -67,6 +67,7 @@ def _inside_repository(root: Path) -> bool:
 
 def note_history(root: Path, cache_folder: Path | None = None) -> History:
     """Git dates of every committed note of the notebook at `root` (see the module's docstring)."""
+    import subprocess  # see `_git`
     if shutil.which("git") is None:
         if _inside_repository(root):
             return History(warning="git is not installed: note dates come from front matter "

@@ -296,13 +296,18 @@ def load_notebook(root: Path, *, strict: bool = True) -> Notebook:
 
 # --- writing -------------------------------------------------------------------------------
 
-_PLAIN_SCALAR = re.compile(r"^[\w가-힣][\w가-힣 .&+#/-]*$")
-_YAML_SPECIAL = re.compile(r"^(?:true|false|yes|no|on|off|null|~|[-+]?[\d._]+(?:e[-+]?\d+)?|\d{4}-\d\d-\d\d.*)$", re.I)
+@functools.cache
+def _scalar_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A plain scalar, and the plain scalars YAML reads as something else: compiled on first use,
+    as only writing notes needs them (the first's classes cost about a millisecond)."""
+    return (re.compile(r"^[\w가-힣][\w가-힣 .&+#/-]*$"),
+            re.compile(r"^(?:true|false|yes|no|on|off|null|~|[-+]?[\d._]+(?:e[-+]?\d+)?|\d{4}-\d\d-\d\d.*)$", re.I))
 
 
 def yaml_scalar(value: str) -> str:
     """A YAML scalar that reads back as the same string (plain when safe, else double-quoted)."""
-    if _PLAIN_SCALAR.match(value) and not _YAML_SPECIAL.match(value) and not value.endswith(" ") \
+    plain, special = _scalar_patterns()
+    if plain.match(value) and not special.match(value) and not value.endswith(" ") \
             and ": " not in value and " #" not in value:
         return value
     return json.dumps(value, ensure_ascii=False)

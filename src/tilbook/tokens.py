@@ -6,16 +6,25 @@ matched by prefix. The site's search.js applies the same rules to queries.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 CJK = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff"
-_WORD = re.compile(rf"[^\W{CJK}_]+(?:['’][^\W{CJK}_]+)*", re.UNICODE)
+_WORD = rf"[^\W{CJK}_]+(?:['’][^\W{CJK}_]+)*"
 """A non-CJK word: letters and digits, with inner apostrophes (don't)."""
-_RUN = re.compile(rf"[{CJK}]+|{_WORD.pattern}", re.UNICODE)
+_RUN = rf"[{CJK}]+|{_WORD}"
+_CJK_BIGRAM = rf"(?=([{CJK}]{{2}}))"
+_CJK_SINGLE = rf"(?<![{CJK}])[{CJK}](?![{CJK}])"
 _CJK_RUN = re.compile(rf"^[{CJK}]+$")
-_CJK_BIGRAM = re.compile(rf"(?=([{CJK}]{{2}}))")
-_CJK_SINGLE = re.compile(rf"(?<![{CJK}])[{CJK}](?![{CJK}])")
+"""Compiled at import, unlike the others: `is_cjk` runs once a character when indexing (search/fts.py)."""
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """One of the patterns above, compiled on first use: their big classes take milliseconds
+    each to compile, and most commands use few of them or none (str patterns are re.UNICODE)."""
+    return re.compile(pattern)
 
 
 def normalise(text: str) -> str:
@@ -28,7 +37,7 @@ def is_cjk(run: str) -> bool:
 
 def runs(text: str) -> list[str]:
     """Word runs and CJK runs of the normalised text, in order."""
-    return _RUN.findall(normalise(text))
+    return _compiled(_RUN).findall(normalise(text))
 
 
 def bigrams(run: str) -> list[str]:
@@ -41,9 +50,9 @@ def terms(text: str) -> set[str]:
     The same as taking `runs` and splitting CJK runs into `bigrams`, done by three regular
     expressions in C (this is most of the site index's build time)."""
     flat = normalise(text)
-    found = set(_CJK_BIGRAM.findall(flat))
-    found.update(_CJK_SINGLE.findall(flat))
-    found.update(_WORD.findall(flat))
+    found = set(_compiled(_CJK_BIGRAM).findall(flat))
+    found.update(_compiled(_CJK_SINGLE).findall(flat))
+    found.update(_compiled(_WORD).findall(flat))
     return found
 
 

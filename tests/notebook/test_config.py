@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tilbook.config import DEFAULT_CONFIG, Config, load_config
+from tilbook.config import Config, default_config, load_config
 from tilbook.errors import ConfigError
 
 
@@ -22,7 +22,7 @@ def problem(tmp_path: Path, text: str) -> str:
 
 
 def test_the_new_file_and_an_empty_file_give_the_defaults(tmp_path: Path) -> None:
-    assert load(tmp_path, DEFAULT_CONFIG) == Config() == load(tmp_path, "")
+    assert load(tmp_path, default_config()) == Config() == load(tmp_path, "")
     assert (Config().title, Config().order, Config().recent, Config().allow_html) == ("Today I Learned", "asc", 20, False)
 
 

@@ -11,7 +11,6 @@ as `<merror>\\ohm</merror>` inside the rest of the formula, and reported.
 """
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import unicodedata
@@ -129,6 +128,8 @@ def suggest(command: str) -> str | None:
         if char in by_char:
             return by_char[char]
     by_lower = {k.lower(): k for k in sorted(KNOWN_COMMANDS)}
+    import difflib  # an unknown command only
+
     close = difflib.get_close_matches(command.lower(), list(by_lower), n=1, cutoff=0.75)
     return by_lower[close[0]] if close else None
 

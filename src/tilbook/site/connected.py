@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import cachefiles
 from ..gitdates import note_history, shown_update
@@ -18,10 +18,12 @@ from ..links import NoteIndex, placeholder_target, split_target
 from ..model import Note, Notebook
 from ..notes import cache_dir
 from ..plan import PlannedNote, SitePlan
-from ..related import Doc, Related, RelatedIndex, is_specific, note_doc
 from ..render.markdown import Rendered, heading_slug
 from .lookups import Lookups
 from ..tokens import terms
+
+if TYPE_CHECKING:
+    from ..related import Doc, Related
 
 RELATED_CACHE = "related.pickle"
 RELATED_CACHE_VERSION = 3  # 3: lengths over specific terms only; the document frequencies too
@@ -154,6 +156,8 @@ def _shown(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _doc(note: Note, output: Any) -> Doc:
+    from ..related import note_doc  # see _cached_related
+
     text_terms = output.text_terms.split("\n") if output.text_terms else terms(output.text)
     return note_doc(note, text_terms)
 
@@ -175,6 +179,8 @@ def related_unchanged(title: str, before: str, after: str, df: dict[str, int], c
     """Whether a note whose scored terms went from `before` to `after` (its title and the other
     notes as they were) leaves every note's related notes as they were: only when no term that
     came or went is specific, before or after (`related.is_specific`). `df` is updated."""
+    from ..related import is_specific  # see _cached_related
+
     old, new = set(before.split("\n")) - {""}, set(after.split("\n")) - {""}
     moved = (old ^ new) - terms(title)
     counts = {t: (df.get(t, 0), df.get(t, 0) + (1 if t in new else -1)) for t in moved}
@@ -194,6 +200,8 @@ def _cached_related(notebook: Notebook, planned: list[PlannedNote], outputs: dic
     scored from changed: each note's path, search terms (or text), title, tags, category and
     date. An edit that keeps a note's terms (punctuation, code, a blank line, words moved)
     recomputes nothing; one that changes them recomputes all (every term's weight may move)."""
+    from ..related import RelatedIndex  # imported where used: a quick build that keeps a note's terms scores nothing
+
     path = cache_dir(notebook.root) / RELATED_CACHE
     digest = hashlib.blake2b(digest_size=16)
     for p in planned:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -38,6 +37,7 @@ def atom_feed(*, title: str, subtitle: str, author: str, base_url: str, feed_rel
               entries: Sequence[FeedEntry], language: str = "") -> bytes:
     """An Atom 1.0 feed (RFC 4287) of the newest `FEED_SIZE` entries, full content, in the
     notebook's `language` (`xml:lang`, which every element inherits)."""
+    import xml.etree.ElementTree as ET  # here: a quick build writes no feed unless a note in one changed
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: language} if language else {})
     ET.SubElement(feed, f"{{{ATOM}}}title").text = title
