@@ -11,6 +11,7 @@ $(BIN)/tilbook-ready: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/python -m compileall -q src  # an editable install under PYTHONDONTWRITEBYTECODE would never have it
 	touch $@
 
 demo: $(BIN)/tilbook-ready

@@ -44,6 +44,9 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="tilbook-ab-"))
     walls: dict[str, list[float]] = {"before": [], "after": []}
     cpus: dict[str, list[float]] = {"before": [], "after": []}
+    for _, tool in tools:  # bytecode as a user's install has it (see bench_peers.sh)
+        subprocess.run([str(Path(tool).parent / "python"), "-c", "import compileall, os, tilbook; "
+                        "compileall.compile_dir(os.path.dirname(tilbook.__file__), quiet=1)"], check=True)
     try:
         nb, _ = imported_notebook(args.notes, work)
         for run in range(args.runs):

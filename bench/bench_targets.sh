@@ -14,6 +14,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 PY=${PY:-$HERE/../.venv/bin/python}
 export R=${R:-${TMPDIR:-/tmp}/tilbook-peers}
 N=${1:-10000}
+"$PY" -m compileall -q "$HERE/../src"  # bytecode as a user's install has it (see bench_peers.sh)
 if [ -n "${BIG:-}" ]; then
   "$PY" "$HERE/bench_build.py" "$N" "$BIG" --runs 1
   cp "$HERE/results/build.json" "$HERE/results/build-big.json"
