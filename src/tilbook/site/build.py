@@ -39,7 +39,7 @@ def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, str
     last = state.last_build(cache, target, drafts=drafts)
     inputs = state.read_inputs(root, last.notes if last is not None else None, changed)
     full_because = ""
-    if last is not None and last.same_extra and (last.notes, last.others) == (inputs.notes, inputs.others):
+    if last is not None and last.same_extra and last.others == inputs.others and not inputs.notes.differing(last.notes):
         return _unchanged(target, drafts, strict, last.report)
     if last is not None and last.same_extra and last.others == inputs.others:
         from .quick import quick_build  # only notes changed: maybe a few of them, in place

@@ -33,6 +33,7 @@ from ..paths import CONFIG_NAME, NOTES_DIR
 from ..version import __version__
 from . import records, state
 from .lookups import NeedFullBuild
+from .notestats import Unreadable
 from .records import NoteRow, Recipe
 from .result import BuildResult, BuildWarning
 from .manifest import manifest_of
@@ -45,9 +46,16 @@ MAX_NOTES = 16
 def quick_build(root: Path, target: Path, cache: Path, *, drafts: bool, strict: bool, inputs: state.Inputs,
                 last: state.LastBuild) -> BuildResult | str:
     """Re-make what the edited notes show, or say why only a full build can (see the module)."""
-    if set(inputs.notes) != set(last.notes):
-        return "notes were added, deleted or renamed"
-    edited = sorted(f"{NOTES_DIR}/{rel}" for rel, stat in inputs.notes.items() if last.notes[rel] != stat)
+    edited = []
+    for bucket in inputs.notes.differing(last.notes):
+        try:
+            before, now = last.notes.entries(bucket), inputs.notes.entries(bucket)
+        except Unreadable:
+            return "the build state's note stats could not be read"
+        if before.keys() != now.keys():
+            return "notes were added, deleted or renamed"
+        edited += [f"{NOTES_DIR}/{rel}" for rel, stat in now.items() if before[rel] != stat]
+    edited.sort()
     if not edited or len(edited) > MAX_NOTES:
         return f"{len(edited)} notes changed"
     started = time.perf_counter()

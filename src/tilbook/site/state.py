@@ -13,6 +13,7 @@ the work again: never a stale site reported as up to date.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -25,9 +26,11 @@ from typing import Any
 
 from ..paths import NOTES_DIR
 from ..version import __version__
+from . import notestats
+from .notestats import NoteStats
 
 STATE_FILE = "build-state.sqlite"
-STATE_VERSION = 3  # 3: per-note rows and page recipes (site/records.py) beside each build
+STATE_VERSION = 4  # 3: per-note rows and page recipes (site/records.py) beside each build; 4: note stats in buckets
 THEME = Path(__file__).resolve().parent.parent / "theme"
 _SCHEMA = """
 DROP TABLE IF EXISTS builds;
@@ -91,29 +94,28 @@ class Inputs:
     """The stat of every file a build reads by name: note files one by one (a quick build finds
     the edited ones), the rest as one hash."""
 
-    notes: dict[str, str]
-    """`notes/`-relative path → `size:mtime`."""
+    notes: NoteStats
+    """`notes/`-relative path → `size:mtime`, in buckets."""
     others: str
     """Hash of the config, templates, static files (the notebook's and the theme's), the review
     log and the git heads."""
 
 
-def read_inputs(root: Path, last_notes: dict[str, str] | None = None, changed: list[str] | None = None) -> Inputs:
+def read_inputs(root: Path, last_notes: NoteStats | None = None, changed: list[str] | None = None) -> Inputs:
     """One scan of what a build reads (see `Inputs`). Given the notes of the last build and the
     notebook-relative paths changed since (all note files), only those notes are looked at."""
     base = str(root)
     prefix = NOTES_DIR + "/"
+    notes = None
     if last_notes is not None and changed is not None and all(
             rel.startswith(prefix) and rel.endswith(".md") and "/." not in rel for rel in changed):
-        notes = dict(last_notes)
-        for rel in changed:
-            stat = _stat(os.path.join(base, rel))
-            if stat == "-":
-                notes.pop(rel.removeprefix(prefix), None)
-            else:
-                notes[rel.removeprefix(prefix)] = stat
-    else:
-        notes = dict(line.rsplit(" ", 1) for line in _tree(os.path.join(base, NOTES_DIR), ".md"))
+        stats = {rel.removeprefix(prefix): _stat(os.path.join(base, rel)) for rel in changed}
+        try:
+            notes = last_notes.updated({rel: None if stat == "-" else stat for rel, stat in stats.items()})
+        except notestats.Unreadable:
+            notes = None  # scanned instead
+    if notes is None:
+        notes = NoteStats.scanned(line.rsplit(" ", 1) for line in _tree(os.path.join(base, NOTES_DIR), ".md"))
     lines = ["config " + _stat(os.path.join(base, "tilbook.toml")),
              "review " + _stat(os.path.join(base, "review", "log.jsonl"))]
     lines += _git_heads(root)
@@ -144,7 +146,7 @@ def _connect(cache: Path) -> sqlite3.Connection:
         try:
             con.execute("PRAGMA journal_mode=WAL")  # a commit appends to one file: no journal made and removed
             con.execute("PRAGMA synchronous=OFF")
-            con.executescript(_SCHEMA)
+            con.executescript(_SCHEMA + notestats.SCHEMA)
             return con
         except sqlite3.DatabaseError:
             con.close()
@@ -158,8 +160,8 @@ def _connect(cache: Path) -> sqlite3.Connection:
 class LastBuild:
     """What the build state says about the last build of an output folder."""
 
-    notes: dict[str, str]
-    """Note stats it was made from (`Inputs.notes`)."""
+    notes: NoteStats
+    """Note stats it was made from (`Inputs.notes`; buckets read from the state when asked)."""
     others: str
     extra: list[str]
     """Other files it looked at (media, link targets)."""
@@ -188,14 +190,26 @@ def last_build(cache: Path, out: Path, *, drafts: bool) -> LastBuild | None:
         return None
     looked_at = json.loads(extra)
     same = looked_at["hash"] == extra_fingerprint(map(Path, looked_at["names"]))[1]
-    return LastBuild(pickle.loads(notes), others, looked_at["names"], looked_at["report"], same)
+    return LastBuild(NoteStats(pickle.loads(notes), {}, functools.partial(_load_bucket, cache, str(out))),
+                     others, looked_at["names"], looked_at["report"], same)
+
+
+def _load_bucket(cache: Path, out: str, bucket: int, digest: str) -> dict[str, str] | None:
+    try:
+        con = sqlite3.connect(f"file:{cache / STATE_FILE}?mode=ro", uri=True, timeout=10)
+    except sqlite3.Error:
+        return None
+    try:
+        return notestats.load(con, out, bucket, digest)
+    finally:
+        con.close()
 
 
 def up_to_date(cache: Path, out: Path, *, drafts: bool, inputs: Inputs) -> dict[str, Any] | None:
     """What the last build reported (notes, pages, warnings) when the output folder was built
     from exactly the files there are now; else None."""
     last = last_build(cache, out, drafts=drafts)
-    if last is None or not last.same_extra or (last.notes, last.others) != (inputs.notes, inputs.others):
+    if last is None or not last.same_extra or last.others != inputs.others or inputs.notes.differing(last.notes):
         return None
     return last.report
 
@@ -213,10 +227,11 @@ def record(cache: Path, out: Path, *, drafts: bool, inputs: Inputs, extra: Itera
         with con:
             if also is not None:
                 also(con)
+            notestats.save(con, str(out), inputs.notes)
             con.execute("INSERT OR REPLACE INTO last_builds VALUES (?, ?, ?, ?, ?, ?, ?)",
                         (str(out), STATE_VERSION, _settings(drafts),
                          json.dumps({"names": names, "hash": extra_hash, "report": report}, ensure_ascii=False),
-                         _stat(str(out / ".tilbook-site")), pickle.dumps(inputs.notes, protocol=pickle.HIGHEST_PROTOCOL),
+                         _stat(str(out / ".tilbook-site")), pickle.dumps(inputs.notes.digests, protocol=pickle.HIGHEST_PROTOCOL),
                          inputs.others))
     finally:
         if own:
