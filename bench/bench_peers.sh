@@ -43,10 +43,14 @@ for N in "$@"; do
   (cd "$h" && "$HUGO" --quiet -d out)
   (cd "$p" && rm -rf out cache && "$R/venv/bin/pelican" -q -s cachedconf.py -o out content)
   hfile=$(ls "$h"/content/posts/00042-*.md); pfile=$(ls "$p"/content/00042-*.md)
-  hyperfine --runs "$RUNS" --export-json "$OUT/incr-$N.json" \
+  # tilbook's edits take a fraction of a second: five times the runs, so one slow run (a page
+  # cache miss) does not decide a target
+  hyperfine --runs $((RUNS * 5)) --export-json "$OUT/incr-tilbook-$N.json" \
     -n "tilbook-$N-edit1" --prepare "echo >> $tnote" "cd $nb && $TIL build" \
     -n "tilbook-$N-edit-sentence" --prepare "echo 'Today I learned that socket timeouts apply per call, 텐서 함수.' >> $tnote" \
       "cd $nb && $TIL build" \
+    | tee "$OUT/incr-tilbook-$N.txt"
+  hyperfine --runs "$RUNS" --export-json "$OUT/incr-$N.json" \
     -n "hugo-$N-edit1" --prepare "echo >> $hfile" "cd $h && $HUGO --quiet -d out" \
     -n "pelican-$N-edit1" --prepare "echo >> $pfile" "cd $p && $R/venv/bin/pelican -q -s cachedconf.py -o out content" \
     | tee "$OUT/incr-$N.txt"

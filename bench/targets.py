@@ -33,6 +33,7 @@ def main() -> None:
     args = parser.parse_args()
     n = args.notes
     cold, incr, noop = (means(RESULTS / f"{kind}-{n}.json") for kind in ("cold", "incr", "noop"))
+    incr.update(means(RESULTS / f"incr-tilbook-{n}.json"))  # tilbook's edits: more runs, their own file
     hugo = cold[f"hugo-{n}"]
     rows: list[tuple[str, str, str, bool]] = []
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import BuildError
 from ..paths import NOTES_DIR, cache_dir
-from . import records, state
+from . import state
 from .result import BuildResult, BuildWarning
 from .outfolder import check_output_folder
 
@@ -48,6 +48,7 @@ def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, str
         if not isinstance(quick, str):
             return quick
         full_because = quick
+    from . import records  # a build with nothing to do needs neither it nor the YAML parser it brings
     con = state.connect(cache)
     try:
         state.forget(cache, target, con)
