@@ -20,12 +20,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from corpus import TILBOOK, imported_notebook
+from corpus import TILBOOK, imported_notebook, set_aside
 
 
 def cold_build(tool: str, nb: Path) -> tuple[float, float]:
-    shutil.rmtree(nb / "site", ignore_errors=True)
-    shutil.rmtree(nb / ".tilbook-cache", ignore_errors=True)
+    set_aside(nb / "site", nb.parent / "trash")  # not deleted: see corpus.set_aside
+    set_aside(nb / ".tilbook-cache", nb.parent / "trash")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run([tool, "build"], cwd=nb, check=True, stdout=subprocess.DEVNULL)

@@ -15,6 +15,8 @@ SHARED=$(cd "$HERE/../../shared/bench" && pwd)
 TIL=${TIL:-$HERE/../.venv/bin/tilbook}
 export R=${R:-${TMPDIR:-/tmp}/tilbook-peers}
 RUNS=${RUNS:-3}
+TRASH=$R/trash  # earlier outputs, deleted at the end (KEEP_TRASH=1: the caller deletes it)
+mkdir -p "$TRASH"
 OUT=$HERE/results
 mkdir -p "$OUT"
 if [ ! -x "$R/venv/bin/pelican" ]; then
@@ -26,17 +28,21 @@ HUGO=$(ls "$R"/venv/lib/python3*/site-packages/hugo/binaries/hugo)
 # (set on this machine) otherwise compiles ~50 modules from source in every timed run (~70 ms)
 "$(dirname "$TIL")/python" -m compileall -q "$HERE/../src"
 for N in "$@"; do
+  for old in "$R"/sites/*-"$N" "$R/corpus-$N"; do  # aside, not deleted, like every output below
+    [ -e "$old" ] && mv "$old" "$TRASH/$(date +%s%N)"
+  done
   bash "$SHARED/setup_sites.sh" "$N" >/dev/null
   nb=$R/sites/tilbook-$N
-  rm -rf "$nb" "$R/corpus-$N"
   python3 "$SHARED/make_corpus.py" "$R/corpus-$N" "$N" --flavor digest >/dev/null
   "$TIL" init "$nb" >/dev/null
   (cd "$nb" && "$TIL" import "$R/corpus-$N/digest.md" >/dev/null)
   p=$R/sites/pelican-$N; h=$R/sites/hugo-$N
+  # the outputs of the last run are moved aside, not deleted (see bench/corpus.py, set_aside)
+  aside="sh -c 'for f in \"\$@\"; do [ -e \"\$f\" ] && mv \"\$f\" $TRASH/\$(date +%s%N); done; true' -"
   hyperfine --runs "$RUNS" --export-json "$OUT/cold-$N.json" \
-    -n "tilbook-$N" --prepare "rm -rf $nb/site $nb/.tilbook-cache" "cd $nb && $TIL build" \
-    -n "hugo-$N" --prepare "rm -rf $h/out $h/resources" "cd $h && $HUGO --quiet -d out" \
-    -n "pelican-$N" --prepare "rm -rf $p/out $p/cache" "cd $p && $R/venv/bin/pelican -q -s pelicanconf.py -o out content" \
+    -n "tilbook-$N" --prepare "$aside $nb/site $nb/.tilbook-cache" "cd $nb && $TIL build" \
+    -n "hugo-$N" --prepare "$aside $h/out $h/resources" "cd $h && $HUGO --quiet -d out" \
+    -n "pelican-$N" --prepare "$aside $p/out $p/cache" "cd $p && $R/venv/bin/pelican -q -s pelicanconf.py -o out content" \
     | tee "$OUT/cold-$N.txt"
   tnote=$(ls "$nb"/notes/*/*.md | sed -n 43p)
   (cd "$nb" && "$TIL" build >/dev/null)
@@ -59,3 +65,4 @@ for N in "$@"; do
     -n "tilbook-$N-noop" "cd $nb && $TIL build" \
     | tee "$OUT/noop-$N.txt"
 done
+[ -n "${KEEP_TRASH:-}" ] || rm -rf "$TRASH"
