@@ -181,3 +181,32 @@ def test_a_quick_build_killed_before_its_state_is_recorded_leaves_the_next_build
     append(note, SAME_WORDS)
     assert build_site(root, out, workers=1).quick  # and recorded again by that full build
     assert tree(out) == cold_tree(root, tmp_path)
+
+
+def test_the_manifest_rows_match_the_live_files_after_quick_and_full_builds(tmp_path: Path) -> None:
+    """The writer's manifest (one row per file, site/manifest.py) is what the next build trusts
+    instead of reading files back: after a quick build, which writes only the rows of the files
+    it touched, and after a full build that removes a page, every row is the live file's."""
+    import hashlib
+
+    from tilbook.site.manifest import manifest_of
+
+    def rows_match(root: Path, out: Path) -> None:
+        rows = manifest_of(root / ".tilbook-cache", out.resolve()).everything()
+        live = {p.relative_to(out).as_posix(): p for p in out.rglob("*") if p.is_file() and p.name != ".tilbook-site"}
+        assert set(rows) == set(live)
+        for rel, path in live.items():
+            stat = path.stat()
+            assert rows[rel] == (stat.st_size, stat.st_mtime_ns, hashlib.sha1(path.read_bytes()).hexdigest()), rel
+
+    root, out = tmp_path / "nb", tmp_path / "out"
+    small_notebook(root)
+    build_site(root, out, workers=1)
+    rows_match(root, out)
+    append(root / "notes/2024/2024-02-02-n1.md", SAME_WORDS)
+    assert build_site(root, out, workers=1).quick
+    rows_match(root, out)
+    (root / "notes/2024/2024-02-02-n1.md").unlink()
+    result = build_site(root, out, workers=1)
+    assert not result.quick and result.removed > 0
+    rows_match(root, out)
