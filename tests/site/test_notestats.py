@@ -54,3 +54,20 @@ def test_saved_buckets_load_back_and_a_mismatch_is_unreadable(tmp_path) -> None:
         stale.entries(bucket)  # the row is another build's now: not taken for this one's
     other = next(bucket_of(rel) for rel, _ in _pairs(1000) if bucket_of(rel) != bucket)
     assert stale.entries(other) == scanned.entries(other)  # rows the edit left alone still read
+
+
+def test_a_scan_finds_every_note_file_and_nothing_else(tmp_path) -> None:
+    notes = tmp_path / "notes"
+    for rel in ("2024/a.md", "2024/sub/b.md", "2023/c.md", "x.md.d/d.md"):
+        (notes / rel).parent.mkdir(parents=True, exist_ok=True)
+        (notes / rel).write_text("# note\n", encoding="utf-8")
+    for rel in (".git/e.md", "2024/.hidden.md", "2024/readme.txt", ".draft.md"):
+        (notes / rel).parent.mkdir(parents=True, exist_ok=True)
+        (notes / rel).write_text("not a note\n", encoding="utf-8")
+    (notes / "2023" / "link.md").symlink_to(notes / "2023" / "c.md")
+    scan = NoteStats.scan(str(notes))
+    found = {rel for bucket in scan.digests for rel in scan.entries(bucket)}
+    assert found == {"2024/a.md", "2024/sub/b.md", "2023/c.md", "x.md.d/d.md", "2023/link.md"}
+    stat = (notes / "2024/a.md").stat()
+    assert scan.entries(bucket_of("2024/a.md"))["2024/a.md"] == f"{stat.st_size}:{stat.st_mtime_ns}"
+    assert scan.digests == NoteStats.scanned((rel, scan.entries(bucket_of(rel))[rel]) for rel in found).digests

@@ -10,6 +10,7 @@ reads as missing, and the build that needed it does a full build.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import sqlite3
 import zlib
@@ -54,6 +55,31 @@ class NoteStats:
         buckets: dict[int, dict[str, str]] = defaultdict(dict)
         for rel, stat in stats:
             buckets[bucket_of(rel)][rel] = stat
+        return cls({bucket: _digest(entries) for bucket, entries in buckets.items()}, dict(buckets))
+
+    @classmethod
+    def scan(cls, folder: str) -> NoteStats:
+        """Every `.md` file under `folder` (dot files and folders skipped, symlinked folders not
+        followed): one `scandir` walk and one stat a file, bucketed as it goes (at 10,000 notes
+        ~10 ms less than making `path stat` lines and splitting them again)."""
+        buckets: dict[int, dict[str, str]] = defaultdict(dict)
+        stack, prefix = [folder], len(folder) + 1
+        while stack:
+            try:
+                scan = os.scandir(stack.pop())
+            except OSError:
+                continue
+            with scan:
+                for entry in scan:
+                    name = entry.name
+                    if name[0] == ".":
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                    elif name.endswith(".md"):
+                        stat = entry.stat()
+                        rel = entry.path[prefix:]
+                        buckets[bucket_of(rel)][rel] = f"{stat.st_size}:{stat.st_mtime_ns}"
         return cls({bucket: _digest(entries) for bucket, entries in buckets.items()}, dict(buckets))
 
     def differing(self, other: NoteStats) -> list[int]:

@@ -115,7 +115,7 @@ def read_inputs(root: Path, last_notes: NoteStats | None = None, changed: list[s
         except notestats.Unreadable:
             notes = None  # scanned instead
     if notes is None:
-        notes = NoteStats.scanned(line.rsplit(" ", 1) for line in _tree(os.path.join(base, NOTES_DIR), ".md"))
+        notes = NoteStats.scan(os.path.join(base, NOTES_DIR))
     lines = ["config " + _stat(os.path.join(base, "tilbook.toml")),
              "review " + _stat(os.path.join(base, "review", "log.jsonl"))]
     lines += _git_heads(root)
