@@ -90,6 +90,8 @@ def assemble_site(root: Path, target: Path, *, drafts: bool, strict: bool, worke
                          hint="fix them, e.g. " + str(site.warnings[0]))
 
     manifest = manifest_of(cache_folder, target)
+    for pickled in cache_folder.glob("site-manifest-*.pickle"):  # where the manifest was kept before 7f40982
+        pickled.unlink(missing_ok=True)
     previous_keys = _load_page_keys(cache_folder, target)
     recipe_digests, rewritten = recorded if recorded is not None else (None, set())
     page_keys: dict[str, str] = {}

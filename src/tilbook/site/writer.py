@@ -62,6 +62,8 @@ class SiteWriter:
         """What the last build wrote (size, mtime, hash per file), if OUT still matches it: every
         file for a full build; for a partial one, the files looked up so far (`_known`)."""
         self._looked_up: set[str] = set()
+        self._trusted = False
+        """The manifest describes OUT (OUT has tilbook's marker): set on entering."""
         self.written: set[str] = set()
         self.moves: list[str] = []
         self.changed = 0
