@@ -210,3 +210,24 @@ def test_the_manifest_rows_match_the_live_files_after_quick_and_full_builds(tmp_
     result = build_site(root, out, workers=1)
     assert not result.quick and result.removed > 0
     rows_match(root, out)
+
+
+def test_the_state_of_an_output_folder_that_is_gone_is_dropped_by_the_next_full_build(tmp_path: Path) -> None:
+    """A preview server killed before it could drop its folder's state leaves rows behind (its
+    manifest alone is a row per file); the next full build of another folder deletes them all."""
+    import sqlite3
+
+    root, gone, kept = tmp_path / "nb", tmp_path / "gone", tmp_path / "kept"
+    small_notebook(root)
+    build_site(root, gone, workers=1)
+    build_site(root, kept, workers=1)
+    shutil.rmtree(gone)
+    write_note(root, "2024/2024-05-05-n5.md", "---\ndate: 2024-05-05\ncategory: CS\n---\n새 노트.\n")
+    assert not build_site(root, kept, workers=1).quick  # a note was added: a full build
+    con = sqlite3.connect(root / ".tilbook-cache" / "build-state.sqlite")
+    tables = [name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    outputs = {table: {o for (o,) in con.execute(f"SELECT DISTINCT output FROM {table}")} for table in tables}
+    con.close()
+    assert {"site_files", "note_stats", "note_rows", "last_builds"} <= set(tables)
+    assert all(str(gone.resolve()) not in found for found in outputs.values()), outputs
+    assert str(kept.resolve()) in outputs["site_files"] and str(kept.resolve()) in outputs["note_stats"]

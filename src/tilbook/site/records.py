@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from ..model import Note
+from . import state
 
 FRAGMENT_START, FRAGMENT_OPEN, FRAGMENT_END = "\ue001", "\ue002", "\ue003"
 """Around each list entry while a page is rendered (`Site.entries_html`), removed after."""
@@ -180,8 +181,7 @@ def write(con: sqlite3.Connection, output: str, rows: Iterable[tuple[str, NoteRo
     con.executescript(SCHEMA)
     for (other,) in con.execute("SELECT DISTINCT output FROM note_rows").fetchall():
         if other != output and not os.path.isdir(other):  # e.g. a preview server's folder it could not drop
-            for table in ("note_rows", "recipes", "shown_on", "rewritten", "related_df"):
-                con.execute(f"DELETE FROM {table} WHERE output = ?", (other,))
+            state.delete_output(con, other)
     save_df(con, output, df)
     stored = dict(con.execute("SELECT rel, digest FROM note_rows WHERE output = ?", (output,)))
     changed = []

@@ -250,10 +250,15 @@ def drop(cache: Path, out: Path) -> None:
     con = _connect(cache)
     try:
         with con:
-            for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
-                con.execute(f"DELETE FROM {table} WHERE output = ?", (str(out),))
+            delete_output(con, str(out))
     finally:
         con.close()
+
+
+def delete_output(con: sqlite3.Connection, output: str) -> None:
+    """Delete every row of `output` in every table of the state (builds, notes, manifest, records)."""
+    for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+        con.execute(f"DELETE FROM {table} WHERE output = ?", (output,))
 
 
 def forget(cache: Path, out: Path, con: sqlite3.Connection | None = None) -> None:
