@@ -166,7 +166,11 @@ class SiteWriter:
 
     def _stage(self, staged: str, payload: bytes) -> None:
         """Write one pending file on a small thread pool: file creation is most of a cold build's
-        write time, and it waits on the disk with the GIL released."""
+        write time, and it waits on the disk with the GIL released. A partial build's few files
+        are written right here (no pool to start, nor its module to import)."""
+        if self.partial:
+            _write_file(staged, payload)
+            return
         if self._pool is None:
             from concurrent.futures import ThreadPoolExecutor  # only builds that write many files
             self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="tilbook-write")
