@@ -56,7 +56,9 @@ def test_saved_buckets_load_back_and_a_mismatch_is_unreadable(tmp_path) -> None:
     assert stale.entries(other) == scanned.entries(other)  # rows the edit left alone still read
 
 
-def test_a_scan_finds_every_note_file_and_nothing_else(tmp_path) -> None:
+@pytest.mark.parametrize("by_descriptor", [True, False])
+def test_a_scan_finds_every_note_file_and_nothing_else(tmp_path, monkeypatch, by_descriptor: bool) -> None:
+    monkeypatch.setattr(notestats, "_SCAN_BY_DESCRIPTOR", by_descriptor)  # False: where scandir takes no descriptor
     notes = tmp_path / "notes"
     for rel in ("2024/a.md", "2024/sub/b.md", "2023/c.md", "x.md.d/d.md"):
         (notes / rel).parent.mkdir(parents=True, exist_ok=True)
