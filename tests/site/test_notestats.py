@@ -40,6 +40,7 @@ def test_updated_equals_a_new_scan() -> None:
 
 def test_saved_buckets_load_back_and_a_mismatch_is_unreadable(tmp_path) -> None:
     con = sqlite3.connect(tmp_path / "state.sqlite")
+    con.executescript(notestats.SCHEMA)
     scanned = NoteStats.scanned(_pairs(1000))
     with con:
         notestats.save(con, "/out", scanned)

@@ -39,9 +39,9 @@ def build_site(root: Path, out: Path | None = None, *, drafts: bool = False, str
     last = state.last_build(cache, target, drafts=drafts)
     inputs = state.read_inputs(root, last.notes if last is not None else None, changed)
     full_because = ""
-    if last is not None and last.same_extra and last.others == inputs.others and not inputs.notes.differing(last.notes):
-        return _unchanged(target, drafts, strict, last.report)
     if last is not None and last.same_extra and last.others == inputs.others:
+        if not inputs.notes.differing(last.notes):
+            return _unchanged(target, drafts, strict, last.report)
         from .quick import quick_build  # only notes changed: maybe a few of them, in place
         with _no_cyclic_gc():  # in the preview server a collection would walk its whole heap
             quick = quick_build(root, target, cache, drafts=drafts, strict=strict, inputs=inputs, last=last)

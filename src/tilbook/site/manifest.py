@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from .state import STATE_FILE
+from . import state
 
 Entry = tuple[int, int, str]
 """size, mtime in ns, sha1 of the bytes."""
@@ -40,10 +40,7 @@ class Manifest:
 
     def _connect(self) -> sqlite3.Connection:
         if self._con is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._con = sqlite3.connect(self.path, timeout=10)
-            self._con.execute("PRAGMA journal_mode=WAL")  # like the build state it lives in (state.py)
-            self._con.execute("PRAGMA synchronous=OFF")
+            self._con = state.connect(self.path.parent)  # as the rest of the build state is opened
             self._con.executescript(_SCHEMA)
         return self._con
 
@@ -86,4 +83,4 @@ class Manifest:
 def manifest_of(cache: Path, out: Path, con: sqlite3.Connection | None = None) -> Manifest:
     """The manifest the writer keeps of `out`, in the notebook's build state file (through `con`,
     a connection to that file, if given)."""
-    return Manifest(cache / STATE_FILE, str(out), con)
+    return Manifest(cache / state.STATE_FILE, str(out), con)

@@ -56,7 +56,7 @@ class NoteStats:
         buckets: dict[int, dict[str, str]] = defaultdict(dict)
         for rel, stat in stats:
             buckets[bucket_of(rel)][rel] = stat
-        return cls({bucket: _digest(entries) for bucket, entries in buckets.items()}, dict(buckets))
+        return cls._of(buckets)
 
     @classmethod
     def scan(cls, folder: str) -> NoteStats:
@@ -94,6 +94,10 @@ class NoteStats:
             finally:
                 if descriptor is not None:
                     os.close(descriptor)
+        return cls._of(buckets)
+
+    @classmethod
+    def _of(cls, buckets: dict[int, dict[str, str]]) -> NoteStats:
         return cls({bucket: _digest(entries) for bucket, entries in buckets.items()}, dict(buckets))
 
     def differing(self, other: NoteStats) -> list[int]:
@@ -135,8 +139,8 @@ class NoteStats:
 
 def save(con: sqlite3.Connection, output: str, stats: NoteStats) -> None:
     """Write the buckets whose recorded row differs (a bucket not in memory is left as it is: if
-    its row does not match, reading it fails and the next build is a full one)."""
-    con.executescript(SCHEMA)
+    its row does not match, reading it fails and the next build is a full one). Inside the
+    caller's transaction: the table is made when the state file is opened (`state.connect`)."""
     stored = dict(con.execute("SELECT bucket, digest FROM note_stats WHERE output = ?", (output,)))
     con.executemany("DELETE FROM note_stats WHERE output = ? AND bucket = ?",
                     [(output, b) for b in stored if b not in stats.digests])

@@ -205,15 +205,6 @@ def _load_bucket(cache: Path, out: str, bucket: int, digest: str) -> dict[str, s
         con.close()
 
 
-def up_to_date(cache: Path, out: Path, *, drafts: bool, inputs: Inputs) -> dict[str, Any] | None:
-    """What the last build reported (notes, pages, warnings) when the output folder was built
-    from exactly the files there are now; else None."""
-    last = last_build(cache, out, drafts=drafts)
-    if last is None or not last.same_extra or last.others != inputs.others or inputs.notes.differing(last.notes):
-        return None
-    return last.report
-
-
 def record(cache: Path, out: Path, *, drafts: bool, inputs: Inputs, extra: Iterable[Path], report: dict[str, Any],
            also: Callable[[sqlite3.Connection], None] | None = None, con: sqlite3.Connection | None = None) -> None:
     """Remember what the build that just finished was made from (`inputs` taken before it read
